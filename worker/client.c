@@ -1,0 +1,290 @@
+/*
+ * Copyright (c) 2026 The gatewayd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The client side of a session: the worker plays the MySQL server to the
+ * agent's client.  This file sends the initial handshake and reads the
+ * client's first packet under a deadline.  Every length is checked
+ * against a cap before anything is buffered.
+ */
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <sys/random.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/ipc.h"
+#include "common/log.h"
+#include "worker/worker.h"
+
+/* Capability flags (the protocol's CLIENT_* bits). */
+#define CAP_LONG_PASSWORD      0x00000001
+#define CAP_FOUND_ROWS	       0x00000002
+#define CAP_LONG_FLAG	       0x00000004
+#define CAP_CONNECT_WITH_DB    0x00000008
+#define CAP_PROTOCOL_41	       0x00000200
+#define CAP_SSL		       0x00000800
+#define CAP_TRANSACTIONS       0x00002000
+#define CAP_SECURE_CONNECTION  0x00008000
+#define CAP_MULTI_STATEMENTS   0x00010000
+#define CAP_MULTI_RESULTS      0x00020000
+#define CAP_PS_MULTI_RESULTS   0x00040000
+#define CAP_PLUGIN_AUTH	       0x00080000
+#define CAP_CONNECT_ATTRS      0x00100000
+#define CAP_PLUGIN_AUTH_LENENC 0x00200000
+#define CAP_DEPRECATE_EOF      0x01000000
+
+#define SERVER_STATUS_AUTOCOMMIT 0x0002
+#define CHARSET_UTF8MB4		 45 /* utf8mb4_general_ci */
+#define GREETING_VERSION	 "8.0.0-gatewayd"
+
+/* A handshake reply larger than this is refused before it is read. */
+#define HANDSHAKE_MAX	(64 * 1024)
+#define SSL_REQUEST_LEN 32
+#define CLOSE_GRACE	2 /* seconds to flush a final error */
+
+static void client_read(struct bufferevent *, void *);
+static void client_event(struct bufferevent *, short, void *);
+static void client_drained(struct bufferevent *, void *);
+static void client_timeout(evutil_socket_t, short, void *);
+static int client_packet(const struct buf *, uint8_t);
+static void client_first(const uint8_t *, size_t);
+
+static uint8_t client_seq; /* next sequence id to send */
+
+/* Frame a payload as one packet (payloads here stay under 16 MiB). */
+static int
+client_packet(const struct buf *payload, uint8_t seq)
+{
+	uint8_t h[4];
+
+	h[0] = payload->b_len & 0xff;
+	h[1] = (payload->b_len >> 8) & 0xff;
+	h[2] = (payload->b_len >> 16) & 0xff;
+	h[3] = seq;
+	if (bufferevent_write(wk->w_client, h, sizeof(h)) == -1 ||
+	    bufferevent_write(wk->w_client, payload->b_data, payload->b_len) ==
+		-1)
+		return -1;
+	return 0;
+}
+
+void
+client_start(void)
+{
+	struct timeval tv;
+	struct buf b;
+	uint32_t caps;
+	int r = GW_OK;
+
+	wk->w_client = bufferevent_socket_new(wk->w_base, FD_CLIENT, 0);
+	wk->w_timer = evtimer_new(wk->w_base, client_timeout, NULL);
+	if (wk->w_client == NULL || wk->w_timer == NULL)
+		fatalx("client events");
+	if (getrandom(wk->w_scramble, sizeof(wk->w_scramble), 0) !=
+		sizeof(wk->w_scramble) ||
+	    getrandom(&wk->w_conn_id, sizeof(wk->w_conn_id), 0) !=
+		sizeof(wk->w_conn_id))
+		fatal("getrandom");
+	/* The scramble is NUL-terminated on the wire: no zero bytes. */
+	for (size_t i = 0; i < sizeof(wk->w_scramble); i++)
+		wk->w_scramble[i] = (uint8_t)(wk->w_scramble[i] % 94 + 33);
+	wk->w_conn_id &= 0x7fffffff;
+
+	caps = CAP_LONG_PASSWORD | CAP_FOUND_ROWS | CAP_LONG_FLAG |
+	    CAP_CONNECT_WITH_DB | CAP_PROTOCOL_41 | CAP_TRANSACTIONS |
+	    CAP_SECURE_CONNECTION | CAP_MULTI_STATEMENTS | CAP_MULTI_RESULTS |
+	    CAP_PS_MULTI_RESULTS | CAP_PLUGIN_AUTH | CAP_CONNECT_ATTRS |
+	    CAP_PLUGIN_AUTH_LENENC | CAP_DEPRECATE_EOF;
+	if (wk->w_setup.flags & IPC_SETUP_TLS)
+		caps |= CAP_SSL;
+
+	buf_init(&b, 256);
+	r |= buf_put_u8(&b, 10);
+	r |= buf_put(&b, GREETING_VERSION, sizeof(GREETING_VERSION));
+	r |= buf_put_u32(&b, wk->w_conn_id);
+	r |= buf_put(&b, wk->w_scramble, 8);
+	r |= buf_put_u8(&b, 0);
+	r |= buf_put_u16(&b, caps & 0xffff);
+	r |= buf_put_u8(&b, CHARSET_UTF8MB4);
+	r |= buf_put_u16(&b, SERVER_STATUS_AUTOCOMMIT);
+	r |= buf_put_u16(&b, caps >> 16);
+	r |= buf_put_u8(&b, sizeof(wk->w_scramble) + 1);
+	r |= buf_put(&b, "\0\0\0\0\0\0\0\0\0\0", 10);
+	r |= buf_put(&b, wk->w_scramble + 8, 12);
+	r |= buf_put_u8(&b, 0);
+	r |= buf_put(
+	    &b, "mysql_native_password", sizeof("mysql_native_password"));
+	if (r != GW_OK || client_packet(&b, 0) == -1)
+		fatalx("greeting");
+	buf_free(&b);
+	client_seq = 2;
+
+	bufferevent_setcb(wk->w_client, client_read, NULL, client_event, NULL);
+	bufferevent_setwatermark(wk->w_client, EV_READ, 4, HANDSHAKE_MAX + 4);
+	bufferevent_enable(wk->w_client, EV_READ | EV_WRITE);
+	tv.tv_sec = wk->w_setup.handshake_timeout;
+	tv.tv_usec = 0;
+	evtimer_add(wk->w_timer, &tv);
+	worker_state(WS_GREETING);
+}
+
+/*
+ * The client's first packet: an SSLRequest, or a plaintext login.
+ * XXX TLS and token authentication are not built yet: an SSLRequest is
+ * answered with an error, so no session gets past this point.
+ */
+static void
+client_first(const uint8_t *p, size_t len)
+{
+	struct cursor c;
+	uint32_t caps;
+
+	cur_init(&c, p, len);
+	caps = cur_u32(&c);
+	if (c.c_err != GW_OK) {
+		log_info("%s: handshake reply too short (%zu bytes)", wk->w_tag,
+		    len);
+		client_close(IPC_REASON_CLIENT, ER_HANDSHAKE_ERROR, "08S01",
+		    "Bad handshake");
+		return;
+	}
+	if ((caps & CAP_SSL) && len == SSL_REQUEST_LEN &&
+	    (wk->w_setup.flags & IPC_SETUP_TLS)) {
+		log_info("%s: TLS requested; not available in this build",
+		    wk->w_tag);
+		client_close(IPC_REASON_INTERNAL, ER_ACCESS_DENIED, "28000",
+		    "gatewayd: TLS logins are not available in this build");
+		return;
+	}
+	if (!(wk->w_setup.flags & IPC_SETUP_PLAINTEXT)) {
+		log_info("%s: plaintext login refused", wk->w_tag);
+		client_close(IPC_REASON_CLIENT, ER_SECURE_TRANSPORT_REQUIRED,
+		    "HY000",
+		    "Connections using insecure transport are "
+		    "prohibited; connect with TLS");
+		return;
+	}
+	client_close(IPC_REASON_INTERNAL, ER_ACCESS_DENIED, "28000",
+	    "gatewayd: token logins are not available in this build");
+}
+
+static void
+client_read(struct bufferevent *bev, void *arg)
+{
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t h[4], *p;
+	size_t len;
+
+	if (wk->w_state != WS_GREETING) {
+		/* Nothing more is read once the session is closing. */
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	if (evbuffer_copyout(in, h, sizeof(h)) != sizeof(h))
+		return;
+	len = (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16;
+	if (h[3] != 1) {
+		log_info(
+		    "%s: handshake reply with sequence id %u", wk->w_tag, h[3]);
+		client_close(IPC_REASON_CLIENT, ER_HANDSHAKE_ERROR, "08S01",
+		    "Bad handshake");
+		return;
+	}
+	if (len > HANDSHAKE_MAX) {
+		log_info(
+		    "%s: handshake reply of %zu bytes refused", wk->w_tag, len);
+		client_close(IPC_REASON_CLIENT, ER_NET_PACKET_TOO_LARGE,
+		    "08S01", "Handshake packet too large");
+		return;
+	}
+	if (evbuffer_get_length(in) < len + 4)
+		return;
+	evbuffer_drain(in, 4);
+	if ((p = evbuffer_pullup(in, (ssize_t)len)) == NULL && len > 0)
+		fatalx("pullup");
+	client_first(p, len);
+	evbuffer_drain(in, len);
+}
+
+static void
+client_event(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & BEV_EVENT_EOF)
+		worker_finish(IPC_REASON_QUIT, "client closed the connection");
+	worker_finish(IPC_REASON_CLIENT, "client connection error");
+}
+
+static void
+client_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	if (wk->w_state == WS_CLOSING)
+		worker_finish(wk->w_reason, "%s", wk->w_reason_text);
+	log_info("%s: handshake timeout after %u seconds", wk->w_tag,
+	    wk->w_setup.handshake_timeout);
+	client_close(IPC_REASON_TIMEOUT, ER_HANDSHAKE_ERROR, "08S01",
+	    "Handshake timeout");
+}
+
+static void
+client_drained(struct bufferevent *bev, void *arg)
+{
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		worker_finish(wk->w_reason, "%s", wk->w_reason_text);
+}
+
+/*
+ * Send the client a final error packet, then end the session once it has
+ * been written or after a short grace period.
+ */
+void
+client_close(uint16_t reason, uint16_t code, const char *state, const char *msg)
+{
+	struct timeval tv = {CLOSE_GRACE, 0};
+	struct buf b;
+	int r = GW_OK;
+
+	if (wk->w_state == WS_CLOSING)
+		return;
+	wk->w_reason = reason;
+	strlcpy(wk->w_reason_text, msg, sizeof(wk->w_reason_text));
+	if (wk->w_client == NULL)
+		worker_finish(reason, "%s", msg);
+
+	buf_init(&b, 1024);
+	r |= buf_put_u8(&b, 0xff);
+	r |= buf_put_u16(&b, code);
+	r |= buf_put_u8(&b, '#');
+	r |= buf_put(&b, state, 5);
+	r |= buf_put(&b, msg, strnlen(msg, 512));
+	if (r != GW_OK || client_packet(&b, client_seq) == -1)
+		worker_finish(reason, "%s", msg);
+	buf_free(&b);
+
+	worker_state(WS_CLOSING);
+	bufferevent_setcb(
+	    wk->w_client, client_read, client_drained, client_event, NULL);
+	evtimer_del(wk->w_timer);
+	evtimer_add(wk->w_timer, &tv);
+}

@@ -1,0 +1,83 @@
+/*
+ * Copyright (c) 2026 The gatewayd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The worker's private declarations.  One worker serves one client
+ * connection, inside a chroot, as an unprivileged user, under a seccomp
+ * filter.  It talks to the broker over its channel and to nothing else.
+ */
+
+#ifndef GW_WORKER_H
+#define GW_WORKER_H
+
+#include <stdint.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "common/ipc.h"
+
+/* Descriptor layout, as the parent sets it up (see gatewayd/parent.h). */
+#define FD_CLIENT 3
+#define FD_BROKER 4
+#define FD_LOG	  5
+
+/* MySQL error numbers the worker sends. */
+#define ER_UNKNOWN_ERROR	     1105
+#define ER_HANDSHAKE_ERROR	     1043
+#define ER_SERVER_SHUTDOWN	     1053
+#define ER_ACCESS_DENIED	     1045
+#define ER_NET_PACKET_TOO_LARGE	     1153
+#define ER_SECURE_TRANSPORT_REQUIRED 3159
+
+/*
+ * Session states, in order.  Each is logged by name on every change.
+ */
+enum ws_state {
+	WS_SETUP,    /* setup read, not yet greeted by the broker */
+	WS_GREETING, /* greeting sent, awaiting the client's reply */
+	WS_CLOSING,  /* final error sent, waiting for it to drain */
+};
+
+struct worker {
+	struct event_base *w_base;
+	struct ipc_chan w_broker;
+	struct event *w_broker_ev;
+	struct ipc_setup w_setup;
+	uint64_t w_id;
+	char w_tag[24];
+	enum ws_state w_state;
+	struct bufferevent *w_client;
+	struct event *w_timer;
+	uint32_t w_conn_id; /* the id shown in the greeting */
+	uint8_t w_scramble[20];
+	uint16_t w_reason; /* why the session ends */
+	char w_reason_text[IPC_TEXT_MAX];
+};
+
+extern struct worker *wk;
+
+/* worker.c */
+void worker_state(enum ws_state);
+void worker_finish(uint16_t, const char *, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+int worker_record(const char *, json_t *);
+
+/* client.c */
+void client_start(void);
+void client_close(uint16_t, uint16_t, const char *, const char *);
+
+#endif /* GW_WORKER_H */
