@@ -39,7 +39,7 @@ PATHS =		-DGW_LIBEXECDIR='"$(LIBEXECDIR)"' \
 		-DGW_CONFFILE='"$(SYSCONFDIR)/gatewayd/gatewayd.conf"' \
 		-DGW_LOGDIR='"$(LOCALSTATEDIR)/log/gatewayd"' \
 		-DGW_STATEDIR='"$(LOCALSTATEDIR)/lib/gatewayd"' \
-		-DGW_EMPTYDIR='"$(LOCALSTATEDIR)/lib/gatewayd/empty"' \
+		-DGW_EMPTYDIR='"$(LOCALSTATEDIR)/empty"' \
 		-DGW_CTLSOCK='"$(RUNSTATEDIR)/gatewayd.sock"'
 
 ifeq ($(SANDBOX),null)
@@ -101,15 +101,21 @@ FUZZERS =	$(FUZZ_SRCS:.c=)
 FUZZ_SECONDS ?=	20
 
 .PHONY: all deps check check-only unit e2e fuzz run demo-up demo-down \
-	install clean format format-check bench
+	install clean format format-check FORCE
 
 all: $(PROGS)
 
 deps:
 	@sh scripts/deps
 
-%.o: %.c
+%.o: %.c .paths
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Objects carry the install paths: rebuild them when PREFIX and the
+# like change, so that "make install PREFIX=/usr" installs what it says.
+.paths: FORCE
+	@echo '$(PATHS) $(CFLAGS)' | cmp -s - $@ || \
+	    echo '$(PATHS) $(CFLAGS)' >$@
 
 policy/parse.c: policy/parse.y
 	$(YACC) -Wno-yacc -o $@ $<
@@ -186,9 +192,6 @@ demo-up: deps
 demo-down:
 	sh scripts/demo down
 
-bench: all $(REGRESS_PROGS)
-	sh regress/bench/run.sh
-
 # Hand-written C only; the generated parser is left alone.
 FORMAT_FILES =	$(filter-out policy/parse.c, $(sort $(wildcard \
 		    */*.[ch] regress/*/*.[ch])))
@@ -215,7 +218,10 @@ install: all
 	install -m 644 man/gatewayd.8 man/gatewayctl.8 \
 	    $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 man/gatewayd.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 644 etc/gatewayd.service $(DESTDIR)$(UNITDIR)/
+	sed -e 's,/usr/local/sbin,$(SBINDIR),g' \
+	    -e 's,/etc/gatewayd,$(SYSCONFDIR)/gatewayd,g' \
+	    etc/gatewayd.service >$(DESTDIR)$(UNITDIR)/gatewayd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/gatewayd.service
 	install -m 644 etc/gatewayd.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/gatewayd/gatewayd.conf.sample
 	test -e $(DESTDIR)$(SYSCONFDIR)/gatewayd/gatewayd.conf || \
@@ -225,4 +231,5 @@ install: all
 clean:
 	rm -f */*.o */*.a regress/*/*.o policy/parse.c $(PROGS) $(UNITS) \
 	    $(REGRESS_PROGS) $(FUZZERS)
+	rm -f .paths
 	rm -rf run/regress

@@ -129,15 +129,6 @@ ctl_accept(evutil_socket_t lfd, short ev, void *arg)
 	bufferevent_setwatermark(cc->cc_bev, EV_READ, 0, CTL_LINE_MAX + 1);
 	bufferevent_set_timeouts(cc->cc_bev, &tv, &tv);
 	bufferevent_enable(cc->cc_bev, EV_READ);
-
-	if (cc->cc_role == CTL_NOBODY) {
-		log_warnx("control: refused uid %lu: not root and not a "
-			  "configured approver",
-		    (unsigned long)cred.uid);
-		ctl_reply(cc,
-		    json_pack("{s:b,s:s}", "ok", 0, "error",
-			"permission denied: this uid is not an approver"));
-	}
 }
 
 static void
@@ -233,6 +224,17 @@ ctl_read(struct bufferevent *bev, void *arg)
 			    CTL_LINE_MAX, (unsigned long)cc->cc_uid);
 			ctl_free(cc);
 		}
+		return;
+	}
+	/* Refused only now, so the client is not cut off mid-write. */
+	if (cc->cc_role == CTL_NOBODY) {
+		free(line);
+		log_warnx("control: refused uid %lu: not root and not a "
+			  "configured approver",
+		    (unsigned long)cc->cc_uid);
+		ctl_reply(cc,
+		    json_pack("{s:b,s:s}", "ok", 0, "error",
+			"permission denied: this uid is not an approver"));
 		return;
 	}
 	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);

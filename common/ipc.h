@@ -91,9 +91,10 @@ enum ipc_reason {
 };
 
 /* P2W_SETUP flags */
-#define IPC_SETUP_TLS	    0x01 /* listener has TLS */
-#define IPC_SETUP_PLAINTEXT 0x02 /* plaintext allowed (Unix socket) */
-#define IPC_SETUP_FLAGS	    0x03
+#define IPC_SETUP_TLS	     0x01 /* listener has TLS */
+#define IPC_SETUP_PLAINTEXT  0x02 /* plaintext allowed (Unix socket) */
+#define IPC_SETUP_FOREGROUND 0x04 /* log to stderr, not syslog */
+#define IPC_SETUP_FLAGS	     0x07
 
 struct ipc_hdr {
 	uint16_t ih_type;

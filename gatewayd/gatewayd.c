@@ -53,6 +53,7 @@ struct parent *gw;
 static void usage(void) __attribute__((noreturn));
 static void conf_error(void *, const char *);
 static struct conf *conf_load(const char *, char **, size_t *);
+static void conf_restart_only(struct conf *, struct conf *);
 static int conf_check_creds(const struct conf *);
 static int dirs_prepare(const struct conf *);
 static void broker_start(void);
@@ -178,6 +179,11 @@ dirs_prepare(const struct conf *conf)
 	gid = pw->pw_gid;
 	if (getpwnam(conf->cf_user) == NULL) {
 		log_warnx("worker user %s does not exist", conf->cf_user);
+		return -1;
+	}
+	/* The workers' root: empty, root's, checked again by each worker. */
+	if (mkdir(conf->cf_chroot, 0755) == -1 && errno != EEXIST) {
+		log_warn("%s", conf->cf_chroot);
 		return -1;
 	}
 	if (mkdir(conf->cf_log_dir, 0700) == -1 && errno != EEXIST) {
@@ -463,6 +469,38 @@ broker_dispatch(evutil_socket_t fd, short ev, void *arg)
 	}
 }
 
+/*
+ * What the parent opened once, as root, stays as it was: say so when a
+ * reload asks for something else, and keep using the old setting.
+ */
+static void
+conf_restart_only(struct conf *old, struct conf *new)
+{
+	struct {
+		const char *name;
+		char **o, **n;
+	} keep[] = {
+	    {"log directory", &old->cf_log_dir, &new->cf_log_dir},
+	    {"state directory", &old->cf_state_dir, &new->cf_state_dir},
+	    {"control socket", &old->cf_control_socket,
+		&new->cf_control_socket},
+	    {"broker user", &old->cf_broker_user, &new->cf_broker_user},
+	};
+	size_t i;
+	char *tmp;
+
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		if (strcmp(*keep[i].o, *keep[i].n) == 0)
+			continue;
+		log_warnx("reload: %s changes only at restart; still %s",
+		    keep[i].name, *keep[i].o);
+		tmp = *keep[i].n;
+		if ((*keep[i].n = strdup(*keep[i].o)) == NULL)
+			fatal("strdup");
+		free(tmp);
+	}
+}
+
 static void
 sig_hup(evutil_socket_t sig, short ev, void *arg)
 {
@@ -486,6 +524,7 @@ sig_hup(evutil_socket_t sig, short ev, void *arg)
 		}
 		return;
 	}
+	conf_restart_only(gw->p_conf, conf);
 	gw->p_pending = conf;
 	gw->p_text = text;
 	broker_send_conf(conf, text, len);
@@ -618,10 +657,14 @@ main(int argc, char *argv[])
 	log_init(1, verbose, "gatewayd");
 	if ((gw = calloc(1, sizeof(*gw))) == NULL)
 		fatal("calloc");
-	/* Copies: the process title will overwrite argv. */
-	if ((gw->p_conffile = strdup(conffile)) == NULL ||
-	    (gw->p_libexec = strdup(libexec)) == NULL)
-		fatal("strdup");
+	/*
+	 * Absolute copies: the process title overwrites argv, and daemon()
+	 * changes to the root directory.
+	 */
+	if ((gw->p_conffile = realpath(conffile, NULL)) == NULL)
+		fatal("%s", conffile);
+	if ((gw->p_libexec = realpath(libexec, NULL)) == NULL)
+		fatal("%s", libexec);
 	gw->p_foreground = debug;
 	gw->p_verbose = verbose;
 	gw->p_broker_pid = -1;

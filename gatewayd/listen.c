@@ -449,7 +449,8 @@ session_spawn(struct listener *ls, int fd, struct source *so, const char *peer)
 	/* The worker's setup waits on its channel before it runs. */
 	memset(&setup, 0, sizeof(setup));
 	setup.flags = (ls->ls_tls ? IPC_SETUP_TLS : 0) |
-	    (ls->ls_plaintext ? IPC_SETUP_PLAINTEXT : 0);
+	    (ls->ls_plaintext ? IPC_SETUP_PLAINTEXT : 0) |
+	    (gw->p_foreground ? IPC_SETUP_FOREGROUND : 0);
 	setup.verbosity = (uint8_t)gw->p_verbose;
 	setup.handshake_timeout = (uint32_t)gw->p_conf->cf_handshake_timeout;
 	setup.idle_timeout = (uint32_t)gw->p_conf->cf_idle_timeout;

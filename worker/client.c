@@ -164,22 +164,20 @@ client_first(const uint8_t *p, size_t len)
 	cur_init(&c, p, len);
 	caps = cur_u32(&c);
 	if (c.c_err != GW_OK) {
-		log_info("%s: handshake reply too short (%zu bytes)", wk->w_tag,
-		    len);
+		log_info("handshake reply too short (%zu bytes)", len);
 		client_close(IPC_REASON_CLIENT, ER_HANDSHAKE_ERROR, "08S01",
 		    "Bad handshake");
 		return;
 	}
 	if ((caps & CAP_SSL) && len == SSL_REQUEST_LEN &&
 	    (wk->w_setup.flags & IPC_SETUP_TLS)) {
-		log_info("%s: TLS requested; not available in this build",
-		    wk->w_tag);
+		log_info("TLS requested; not available in this build");
 		client_close(IPC_REASON_INTERNAL, ER_ACCESS_DENIED, "28000",
 		    "gatewayd: TLS logins are not available in this build");
 		return;
 	}
 	if (!(wk->w_setup.flags & IPC_SETUP_PLAINTEXT)) {
-		log_info("%s: plaintext login refused", wk->w_tag);
+		log_info("plaintext login refused");
 		client_close(IPC_REASON_CLIENT, ER_SECURE_TRANSPORT_REQUIRED,
 		    "HY000",
 		    "Connections using insecure transport are "
@@ -206,15 +204,13 @@ client_read(struct bufferevent *bev, void *arg)
 		return;
 	len = (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16;
 	if (h[3] != 1) {
-		log_info(
-		    "%s: handshake reply with sequence id %u", wk->w_tag, h[3]);
+		log_info("handshake reply with sequence id %u", h[3]);
 		client_close(IPC_REASON_CLIENT, ER_HANDSHAKE_ERROR, "08S01",
 		    "Bad handshake");
 		return;
 	}
 	if (len > HANDSHAKE_MAX) {
-		log_info(
-		    "%s: handshake reply of %zu bytes refused", wk->w_tag, len);
+		log_info("handshake reply of %zu bytes refused", len);
 		client_close(IPC_REASON_CLIENT, ER_NET_PACKET_TOO_LARGE,
 		    "08S01", "Handshake packet too large");
 		return;
@@ -241,7 +237,7 @@ client_timeout(evutil_socket_t fd, short ev, void *arg)
 {
 	if (wk->w_state == WS_CLOSING)
 		worker_finish(wk->w_reason, "%s", wk->w_reason_text);
-	log_info("%s: handshake timeout after %u seconds", wk->w_tag,
+	log_info("handshake timeout after %u seconds",
 	    wk->w_setup.handshake_timeout);
 	client_close(IPC_REASON_TIMEOUT, ER_HANDSHAKE_ERROR, "08S01",
 	    "Handshake timeout");

@@ -346,9 +346,8 @@ static const struct sandbox_rule sandbox_rules[] = {
      * lazily, jansson's /dev/urandom for its hash seed) fails as if
      * the file were unreadable, and each has a fallback; an open that
      * could write or create a file matches nothing and kills.  stdio's
-     * isatty() on stdout learns there is no terminal.
-     * XXX jansson's fallback seed is the time and pid: the worker
-     * should call json_object_seed() before the filter goes on.
+     * isatty() on stdout learns there is no terminal.  (The worker
+     * seeds jansson's hashes before the filter goes on.)
      */
     DENY_IF(open, EACCES, ARG_MASKED_EQ(1, SR_OPEN_WRITE, O_RDONLY)),
     DENY_IF(openat, EACCES, ARG_MASKED_EQ(2, SR_OPEN_WRITE, O_RDONLY)),

@@ -265,8 +265,7 @@ broker_dispatch(evutil_socket_t fd, short ev, void *arg)
 			return;
 		}
 		if (n < 0)
-			fatalx("%s: broker channel: %s", wk->w_tag,
-			    gw_strerror(n));
+			fatalx("broker channel: %s", gw_strerror(n));
 		r = ipc_check(broker_rules,
 		    sizeof(broker_rules) / sizeof(broker_rules[0]), &h,
 		    1u << wk->w_state, rfd, &rule);
@@ -317,7 +316,9 @@ main(int argc, char *argv[])
 		fatal("calloc");
 	fds_check();
 	setup_read();
-	log_setverbose(wk->w_setup.verbosity);
+	/* Detached, the parent's stderr is /dev/null: use syslog. */
+	log_init(wk->w_setup.flags & IPC_SETUP_FOREGROUND,
+	    wk->w_setup.verbosity, "gatewayd-worker");
 
 	/* Everything that needs a file or a library's setup, first. */
 	if (sandbox_lookup(wk->w_setup.user, &ids) == -1 ||
@@ -338,6 +339,8 @@ main(int argc, char *argv[])
 	if (wk->w_broker_ev == NULL || event_add(wk->w_broker_ev, NULL))
 		fatalx("broker event");
 
+	/* Once sandboxed, every line goes through the broker. */
+	closelog();
 	sandbox_demote(&ids, wk->w_setup.chroot);
 	sandbox_filter();
 

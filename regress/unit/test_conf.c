@@ -48,7 +48,7 @@
 #define GW_STATEDIR "/var/lib/gatewayd"
 #endif
 #ifndef GW_EMPTYDIR
-#define GW_EMPTYDIR "/var/lib/gatewayd/empty"
+#define GW_EMPTYDIR "/var/empty"
 #endif
 #ifndef GW_CTLSOCK
 #define GW_CTLSOCK "/run/gatewayd.sock"
