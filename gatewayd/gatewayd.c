@@ -663,8 +663,7 @@ main(int argc, char *argv[])
 	 */
 	if ((gw->p_conffile = realpath(conffile, NULL)) == NULL)
 		fatal("%s", conffile);
-	if ((gw->p_libexec = realpath(libexec, NULL)) == NULL)
-		fatal("%s", libexec);
+
 	gw->p_foreground = debug;
 	gw->p_verbose = verbose;
 	gw->p_broker_pid = -1;
@@ -687,6 +686,8 @@ main(int argc, char *argv[])
 	}
 	if (geteuid() != 0)
 		fatalx("need root privileges");
+	if ((gw->p_libexec = realpath(libexec, NULL)) == NULL)
+		fatal("%s", libexec);
 	if (dirs_prepare(gw->p_conf) == -1)
 		exit(1);
 	gw->p_logdir =
