@@ -30,6 +30,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <jansson.h>
 #include <sys/random.h>
 
 #include "common/buf.h"
@@ -62,16 +63,17 @@
 /* A handshake reply larger than this is refused before it is read. */
 #define HANDSHAKE_MAX	(64 * 1024)
 #define SSL_REQUEST_LEN 32
-#define CLOSE_GRACE	2 /* seconds to flush a final error */
+#define CLOSE_GRACE	2     /* seconds to flush a final error */
+#define CLOSE_POLL_US	20000 /* how often to look meanwhile */
 
 static void client_read(struct bufferevent *, void *);
 static void client_event(struct bufferevent *, short, void *);
-static void client_drained(struct bufferevent *, void *);
 static void client_timeout(evutil_socket_t, short, void *);
 static int client_packet(const struct buf *, uint8_t);
 static void client_first(const uint8_t *, size_t);
-
-static uint8_t client_seq; /* next sequence id to send */
+static void client_login(const uint8_t *, size_t);
+static void client_starttls(void);
+static int client_flushed(void);
 
 /* Frame a payload as one packet (payloads here stay under 16 MiB). */
 static int
@@ -139,7 +141,7 @@ client_start(void)
 	if (r != GW_OK || client_packet(&b, 0) == -1)
 		fatalx("greeting");
 	buf_free(&b);
-	client_seq = 2;
+	wk->w_seq = 1;
 
 	bufferevent_setcb(wk->w_client, client_read, NULL, client_event, NULL);
 	bufferevent_setwatermark(wk->w_client, EV_READ, 4, HANDSHAKE_MAX + 4);
@@ -150,10 +152,27 @@ client_start(void)
 	worker_state(WS_GREETING);
 }
 
+/* Switch the connection to TLS after an SSLRequest. */
+static void
+client_starttls(void)
+{
+	struct bufferevent *bev;
+
+	if ((bev = tls_accept(wk->w_client, wk->w_tls)) == NULL) {
+		log_warnx("cannot start TLS");
+		worker_finish(IPC_REASON_INTERNAL, "cannot start TLS");
+	}
+	wk->w_plain = wk->w_client;
+	wk->w_client = bev;
+	bufferevent_setcb(bev, client_read, NULL, client_event, NULL);
+	bufferevent_setwatermark(bev, EV_READ, 4, HANDSHAKE_MAX + 4);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	worker_state(WS_TLS);
+}
+
 /*
- * The client's first packet: an SSLRequest, or a plaintext login.
- * XXX TLS and token authentication are not built yet: an SSLRequest is
- * answered with an error, so no session gets past this point.
+ * The client's first packet: an SSLRequest, or a plaintext login, which
+ * only a Unix socket listener configured for it accepts.
  */
 static void
 client_first(const uint8_t *p, size_t len)
@@ -169,11 +188,8 @@ client_first(const uint8_t *p, size_t len)
 		    "Bad handshake");
 		return;
 	}
-	if ((caps & CAP_SSL) && len == SSL_REQUEST_LEN &&
-	    (wk->w_setup.flags & IPC_SETUP_TLS)) {
-		log_info("TLS requested; not available in this build");
-		client_close(IPC_REASON_INTERNAL, ER_ACCESS_DENIED, "28000",
-		    "gatewayd: TLS logins are not available in this build");
+	if ((caps & CAP_SSL) && len == SSL_REQUEST_LEN && wk->w_tls != NULL) {
+		client_starttls();
 		return;
 	}
 	if (!(wk->w_setup.flags & IPC_SETUP_PLAINTEXT)) {
@@ -184,33 +200,52 @@ client_first(const uint8_t *p, size_t len)
 		    "prohibited; connect with TLS");
 		return;
 	}
-	client_close(IPC_REASON_INTERNAL, ER_ACCESS_DENIED, "28000",
+	client_login(p, len);
+}
+
+/*
+ * The login packet, inside TLS (or on a plaintext Unix listener).
+ * XXX Token authentication is not built yet: every login is refused
+ * here, after TLS, with a clear error.
+ */
+static void
+client_login(const uint8_t *p, size_t len)
+{
+	client_close(IPC_REASON_CLIENT, ER_ACCESS_DENIED, "28000",
 	    "gatewayd: token logins are not available in this build");
 }
 
+/*
+ * Read one whole handshake packet: the sequence id must be the one
+ * expected and the length under HANDSHAKE_MAX, checked from the header
+ * before the payload is buffered.
+ */
 static void
 client_read(struct bufferevent *bev, void *arg)
 {
+	static uint8_t pkt[HANDSHAKE_MAX];
 	struct evbuffer *in = bufferevent_get_input(bev);
-	uint8_t h[4], *p;
+	uint8_t h[4];
 	size_t len;
 
-	if (wk->w_state != WS_GREETING) {
+	if (wk->w_state != WS_GREETING && wk->w_state != WS_LOGIN) {
 		/* Nothing more is read once the session is closing. */
-		evbuffer_drain(in, evbuffer_get_length(in));
+		if (wk->w_state == WS_CLOSING)
+			evbuffer_drain(in, evbuffer_get_length(in));
 		return;
 	}
 	if (evbuffer_copyout(in, h, sizeof(h)) != sizeof(h))
 		return;
 	len = (size_t)h[0] | (size_t)h[1] << 8 | (size_t)h[2] << 16;
-	if (h[3] != 1) {
-		log_info("handshake reply with sequence id %u", h[3]);
+	if (h[3] != wk->w_seq) {
+		log_info("handshake packet with sequence id %u, expected %u",
+		    h[3], wk->w_seq);
 		client_close(IPC_REASON_CLIENT, ER_HANDSHAKE_ERROR, "08S01",
 		    "Bad handshake");
 		return;
 	}
 	if (len > HANDSHAKE_MAX) {
-		log_info("handshake reply of %zu bytes refused", len);
+		log_info("handshake packet of %zu bytes refused", len);
 		client_close(IPC_REASON_CLIENT, ER_NET_PACKET_TOO_LARGE,
 		    "08S01", "Handshake packet too large");
 		return;
@@ -218,46 +253,78 @@ client_read(struct bufferevent *bev, void *arg)
 	if (evbuffer_get_length(in) < len + 4)
 		return;
 	evbuffer_drain(in, 4);
-	if ((p = evbuffer_pullup(in, (ssize_t)len)) == NULL && len > 0)
-		fatalx("pullup");
-	client_first(p, len);
-	evbuffer_drain(in, len);
+	if (evbuffer_remove(in, pkt, len) != (int)len)
+		fatalx("evbuffer_remove");
+	wk->w_seq++;
+	if (wk->w_state == WS_GREETING)
+		client_first(pkt, len);
+	else
+		client_login(pkt, len);
+	explicit_bzero(pkt, len);
 }
 
 static void
 client_event(struct bufferevent *bev, short what, void *arg)
 {
+	char ver[32], cipher[64];
+
+	if ((what & BEV_EVENT_CONNECTED) && wk->w_state == WS_TLS) {
+		tls_describe(bev, ver, sizeof(ver), cipher, sizeof(cipher));
+		log_verbose("TLS established: %s, %s", ver, cipher);
+		if (worker_record("tls",
+			json_pack("{s:s,s:s}", "version", ver, "cipher",
+			    cipher)) == -1)
+			worker_finish(
+			    IPC_REASON_INTERNAL, "session log unwritable");
+		worker_state(WS_LOGIN);
+		return;
+	}
+	if (wk->w_state == WS_TLS) {
+		tls_log_errors("TLS handshake");
+		worker_finish(IPC_REASON_CLIENT, "TLS handshake failed");
+	}
 	if (what & BEV_EVENT_EOF)
 		worker_finish(IPC_REASON_QUIT, "client closed the connection");
 	worker_finish(IPC_REASON_CLIENT, "client connection error");
 }
 
+/* Both layers written out: the final error has left. */
+static int
+client_flushed(void)
+{
+	if (evbuffer_get_length(bufferevent_get_output(wk->w_client)) != 0)
+		return 0;
+	if (wk->w_plain != NULL &&
+	    evbuffer_get_length(bufferevent_get_output(wk->w_plain)) != 0)
+		return 0;
+	return 1;
+}
+
 static void
 client_timeout(evutil_socket_t fd, short ev, void *arg)
 {
-	if (wk->w_state == WS_CLOSING)
-		worker_finish(wk->w_reason, "%s", wk->w_reason_text);
+	struct timeval tv = {0, CLOSE_POLL_US};
+
+	if (wk->w_state == WS_CLOSING) {
+		if (client_flushed() || --wk->w_close_polls <= 0)
+			worker_finish(wk->w_reason, "%s", wk->w_reason_text);
+		evtimer_add(wk->w_timer, &tv);
+		return;
+	}
 	log_info("handshake timeout after %u seconds",
 	    wk->w_setup.handshake_timeout);
 	client_close(IPC_REASON_TIMEOUT, ER_HANDSHAKE_ERROR, "08S01",
 	    "Handshake timeout");
 }
 
-static void
-client_drained(struct bufferevent *bev, void *arg)
-{
-	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		worker_finish(wk->w_reason, "%s", wk->w_reason_text);
-}
-
 /*
  * Send the client a final error packet, then end the session once it has
- * been written or after a short grace period.
+ * been written through every layer, or after a short grace period.
  */
 void
 client_close(uint16_t reason, uint16_t code, const char *state, const char *msg)
 {
-	struct timeval tv = {CLOSE_GRACE, 0};
+	struct timeval tv = {0, CLOSE_POLL_US};
 	struct buf b;
 	int r = GW_OK;
 
@@ -265,7 +332,8 @@ client_close(uint16_t reason, uint16_t code, const char *state, const char *msg)
 		return;
 	wk->w_reason = reason;
 	strlcpy(wk->w_reason_text, msg, sizeof(wk->w_reason_text));
-	if (wk->w_client == NULL)
+	/* Before the greeting or mid-TLS there is no one to tell. */
+	if (wk->w_client == NULL || wk->w_state == WS_TLS)
 		worker_finish(reason, "%s", msg);
 
 	buf_init(&b, 1024);
@@ -274,13 +342,12 @@ client_close(uint16_t reason, uint16_t code, const char *state, const char *msg)
 	r |= buf_put_u8(&b, '#');
 	r |= buf_put(&b, state, 5);
 	r |= buf_put(&b, msg, strnlen(msg, 512));
-	if (r != GW_OK || client_packet(&b, client_seq) == -1)
+	if (r != GW_OK || client_packet(&b, wk->w_seq) == -1)
 		worker_finish(reason, "%s", msg);
 	buf_free(&b);
 
 	worker_state(WS_CLOSING);
-	bufferevent_setcb(
-	    wk->w_client, client_read, client_drained, client_event, NULL);
+	wk->w_close_polls = CLOSE_GRACE * 1000000 / CLOSE_POLL_US;
 	evtimer_del(wk->w_timer);
 	evtimer_add(wk->w_timer, &tv);
 }

@@ -57,6 +57,8 @@ struct worker *wk;
 static const char *const ws_names[] = {
     "setup",
     "greeting",
+    "tls",
+    "login",
     "closing",
 };
 
@@ -70,7 +72,8 @@ static void sig_term(evutil_socket_t, short, void *);
 static const struct ipc_rule broker_rules[] = {
     {IPC_B2W_HELLO, 8, 8, 0, 1 << WS_SETUP},
     {IPC_B2W_CLOSE, 4, 4 + IPC_TEXT_MAX, 0,
-	1 << WS_SETUP | 1 << WS_GREETING | 1 << WS_CLOSING},
+	1 << WS_SETUP | 1 << WS_GREETING | 1 << WS_TLS | 1 << WS_LOGIN |
+	    1 << WS_CLOSING},
 };
 
 void
@@ -324,6 +327,10 @@ main(int argc, char *argv[])
 	if (sandbox_lookup(wk->w_setup.user, &ids) == -1 ||
 	    sandbox_check_root(wk->w_setup.chroot) == -1)
 		fatalx("%s: cannot build the sandbox", wk->w_tag);
+	if ((wk->w_setup.flags & IPC_SETUP_TLS) &&
+	    (wk->w_tls = tls_server_init(wk->w_setup.cert, wk->w_setup.key)) ==
+		NULL)
+		fatalx("%s: cannot load the listener's certificate", wk->w_tag);
 	if ((wk->w_base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	/* jansson seeds its hashes from /dev/urandom, closed to us later. */

@@ -49,6 +49,8 @@
 enum ws_state {
 	WS_SETUP,    /* setup read, not yet greeted by the broker */
 	WS_GREETING, /* greeting sent, awaiting the client's reply */
+	WS_TLS,	     /* SSLRequest taken, TLS handshake under way */
+	WS_LOGIN,    /* TLS up, awaiting the login packet */
 	WS_CLOSING,  /* final error sent, waiting for it to drain */
 };
 
@@ -60,7 +62,11 @@ struct worker {
 	uint64_t w_id;
 	char w_tag[24];
 	enum ws_state w_state;
-	struct bufferevent *w_client;
+	struct bufferevent *w_client; /* plain, or TLS over w_plain */
+	struct bufferevent *w_plain;  /* the socket under TLS */
+	struct ssl_ctx_st *w_tls;     /* loaded before the sandbox */
+	uint8_t w_seq;		      /* next sequence id from the client */
+	int w_close_polls;	      /* left before giving up a flush */
 	struct event *w_timer;
 	uint32_t w_conn_id; /* the id shown in the greeting */
 	uint8_t w_scramble[20];
@@ -75,6 +81,12 @@ void worker_state(enum ws_state);
 void worker_finish(uint16_t, const char *, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 int worker_record(const char *, json_t *);
+
+/* tls.c */
+struct ssl_ctx_st *tls_server_init(const char *, const char *);
+struct bufferevent *tls_accept(struct bufferevent *, struct ssl_ctx_st *);
+void tls_describe(struct bufferevent *, char *, size_t, char *, size_t);
+void tls_log_errors(const char *);
 
 /* client.c */
 void client_start(void);
