@@ -53,6 +53,10 @@ static const struct {
     {IPC_W2B_BYE, "W2B_BYE"},
     {IPC_B2W_HELLO, "B2W_HELLO"},
     {IPC_B2W_CLOSE, "B2W_CLOSE"},
+    {IPC_W2B_AUTH, "W2B_AUTH"},
+    {IPC_W2B_BACKEND, "W2B_BACKEND"},
+    {IPC_B2W_AUTH, "B2W_AUTH"},
+    {IPC_B2W_BACKEND, "B2W_BACKEND"},
 };
 
 static const char *const ipc_reasons[] = {
@@ -359,6 +363,38 @@ ipc_decode_setup(struct cursor *c, struct ipc_setup *m)
 		c->c_err = GW_EINVAL;
 }
 
+static void
+ipc_decode_auth(struct cursor *c, struct ipc_auth *m)
+{
+	ipc_text(c, m->user, sizeof(m->user));
+	m->token = cur_blob(c, &m->token_len, IPC_TOKEN_MAX);
+	ipc_text(c, m->database, sizeof(m->database));
+	ipc_text(c, m->tls_version, sizeof(m->tls_version));
+	ipc_text(c, m->tls_cipher, sizeof(m->tls_cipher));
+	ipc_text(c, m->reason, sizeof(m->reason));
+	m->duration = cur_u32(c);
+	if (c->c_err == GW_OK && (m->user[0] == '\0' || m->token_len == 0))
+		c->c_err = GW_EINVAL;
+}
+
+static void
+ipc_decode_auth_result(struct cursor *c, struct ipc_auth_result *m)
+{
+	m->outcome = cur_u8(c);
+	m->code = cur_u16(c);
+	ipc_text(c, m->message, sizeof(m->message));
+	ipc_text(c, m->subject, sizeof(m->subject));
+	ipc_text(c, m->connection, sizeof(m->connection));
+	ipc_text(c, m->grant, sizeof(m->grant));
+	ipc_text(c, m->request, sizeof(m->request));
+	ipc_text(c, m->db_user, sizeof(m->db_user));
+	ipc_text(c, m->db_password, sizeof(m->db_password));
+	m->expiry = cur_u64(c);
+	ipc_text(c, m->server_version, sizeof(m->server_version));
+	if (c->c_err == GW_OK && m->outcome > IPC_AUTH_MAX)
+		c->c_err = GW_EINVAL;
+}
+
 /*
  * Decode a payload of a known type.  Every field is checked for its
  * bounds; the payload must be consumed exactly.
@@ -402,6 +438,14 @@ ipc_decode(uint16_t type, const uint8_t *p, size_t n, union ipc_msg *m)
 	case IPC_P2B_CONTROL:
 	case IPC_B2P_RELOAD:
 	case IPC_B2P_SESSION_KILL:
+	case IPC_W2B_BACKEND:
+	case IPC_B2W_BACKEND:
+		break;
+	case IPC_W2B_AUTH:
+		ipc_decode_auth(&c, &m->auth);
+		break;
+	case IPC_B2W_AUTH:
+		ipc_decode_auth_result(&c, &m->auth_result);
 		break;
 	case IPC_P2B_SESSION_END:
 		m->session_end.pid = cur_u32(&c);
@@ -572,5 +616,39 @@ ipc_encode_bye(struct buf *b, const struct ipc_bye *m)
 
 	PUT(buf_put_u16(b, m->reason));
 	PUT(buf_put_str(b, m->text));
+	return GW_OK;
+}
+
+int
+ipc_encode_auth(struct buf *b, const struct ipc_auth *m)
+{
+	int r;
+
+	PUT(buf_put_str(b, m->user));
+	PUT(buf_put_blob(b, m->token, m->token_len));
+	PUT(buf_put_str(b, m->database));
+	PUT(buf_put_str(b, m->tls_version));
+	PUT(buf_put_str(b, m->tls_cipher));
+	PUT(buf_put_str(b, m->reason));
+	PUT(buf_put_u32(b, m->duration));
+	return GW_OK;
+}
+
+int
+ipc_encode_auth_result(struct buf *b, const struct ipc_auth_result *m)
+{
+	int r;
+
+	PUT(buf_put_u8(b, m->outcome));
+	PUT(buf_put_u16(b, m->code));
+	PUT(buf_put_str(b, m->message));
+	PUT(buf_put_str(b, m->subject));
+	PUT(buf_put_str(b, m->connection));
+	PUT(buf_put_str(b, m->grant));
+	PUT(buf_put_str(b, m->request));
+	PUT(buf_put_str(b, m->db_user));
+	PUT(buf_put_str(b, m->db_password));
+	PUT(buf_put_u64(b, m->expiry));
+	PUT(buf_put_str(b, m->server_version));
 	return GW_OK;
 }

@@ -45,7 +45,8 @@
 #define IPC_PATH_MAX   1024
 #define IPC_PEER_MAX   128 /* "address:port" or a socket path */
 #define IPC_SECRET_MAX 1024
-#define IPC_TEXT_MAX   1024 /* log lines, reasons */
+#define IPC_TEXT_MAX   1024  /* log lines, reasons */
+#define IPC_TOKEN_MAX  16384 /* an agent's token */
 
 enum ipc_type {
 	IPC_NONE = 0,
@@ -71,10 +72,14 @@ enum ipc_type {
 	IPC_W2B_HELLO = 60,
 	IPC_W2B_LOG = 61,
 	IPC_W2B_BYE = 62,
+	IPC_W2B_AUTH = 63,    /* the agent's login: name and token */
+	IPC_W2B_BACKEND = 64, /* dial the database for this session */
 
 	/* broker -> worker */
 	IPC_B2W_HELLO = 80,
 	IPC_B2W_CLOSE = 81,
+	IPC_B2W_AUTH = 82,    /* the login's outcome */
+	IPC_B2W_BACKEND = 83, /* fd: connected to the database */
 };
 
 /* Why a session ends, in BYE, CLOSE and the logs. */
@@ -175,6 +180,38 @@ struct ipc_bye {
 	char text[IPC_TEXT_MAX];
 };
 
+struct ipc_auth {
+	char user[IPC_NAME_MAX];     /* "connection" or "connection/grant" */
+	const uint8_t *token;	     /* points into the received payload */
+	size_t token_len;	     /* at most IPC_TOKEN_MAX */
+	char database[IPC_NAME_MAX]; /* may be empty */
+	char tls_version[32];
+	char tls_cipher[64];
+	char reason[256];  /* the agent's stated reason, may be empty */
+	uint32_t duration; /* seconds asked for; 0 for the grant's max */
+};
+
+enum ipc_auth_outcome {
+	IPC_AUTH_DENIED = 0,
+	IPC_AUTH_GRANTED = 1,
+	IPC_AUTH_PENDING = 2,
+	IPC_AUTH_MAX = 2,
+};
+
+struct ipc_auth_result {
+	uint8_t outcome;	    /* enum ipc_auth_outcome */
+	uint16_t code;		    /* MySQL error number when denied */
+	char message[IPC_TEXT_MAX]; /* for the agent */
+	char subject[256];	    /* who the token names */
+	char connection[IPC_NAME_MAX];
+	char grant[IPC_NAME_MAX];
+	char request[64];	    /* access request id, or empty */
+	char db_user[IPC_NAME_MAX]; /* the minted user, when granted */
+	char db_password[IPC_SECRET_MAX];
+	uint64_t expiry;	 /* end of the window, Unix time */
+	char server_version[64]; /* the backend's, for logs */
+};
+
 union ipc_msg {
 	struct ipc_config config;
 	struct ipc_creds creds;
@@ -187,6 +224,8 @@ union ipc_msg {
 	struct ipc_hello hello;
 	struct ipc_log log;
 	struct ipc_bye bye; /* also B2W_CLOSE */
+	struct ipc_auth auth;
+	struct ipc_auth_result auth_result;
 };
 
 /*
@@ -236,5 +275,7 @@ int ipc_encode_setup(struct buf *, const struct ipc_setup *);
 int ipc_encode_hello(struct buf *, const struct ipc_hello *);
 int ipc_encode_log(struct buf *, const struct ipc_log *);
 int ipc_encode_bye(struct buf *, const struct ipc_bye *);
+int ipc_encode_auth(struct buf *, const struct ipc_auth *);
+int ipc_encode_auth_result(struct buf *, const struct ipc_auth_result *);
 
 #endif /* GW_IPC_H */

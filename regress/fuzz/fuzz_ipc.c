@@ -109,6 +109,10 @@ encode(struct buf *b, uint16_t type, const union ipc_msg *m)
 	case IPC_W2B_BYE:
 	case IPC_B2W_CLOSE:
 		return ipc_encode_bye(b, &m->bye);
+	case IPC_W2B_AUTH:
+		return ipc_encode_auth(b, &m->auth);
+	case IPC_B2W_AUTH:
+		return ipc_encode_auth_result(b, &m->auth_result);
 	default:
 		return GW_OK; /* the empty payloads */
 	}
@@ -160,6 +164,16 @@ decode(uint16_t type, const uint8_t *p, size_t n)
 	case IPC_B2W_CLOSE:
 		must(m.bye.reason <= IPC_REASON_MAX);
 		text(m.bye.text);
+		break;
+	case IPC_W2B_AUTH:
+		must(m.auth.token_len > 0 && m.auth.token_len <= IPC_TOKEN_MAX);
+		text(m.auth.user);
+		text(m.auth.reason);
+		break;
+	case IPC_B2W_AUTH:
+		must(m.auth_result.outcome <= IPC_AUTH_MAX);
+		text(m.auth_result.message);
+		text(m.auth_result.db_password);
 		break;
 	default:
 		break;

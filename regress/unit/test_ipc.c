@@ -80,7 +80,8 @@ static const uint16_t all_types[] = {IPC_P2B_CONFIG, IPC_P2B_CREDS,
     IPC_P2B_CONFIG_END, IPC_P2B_SESSION, IPC_P2B_CONTROL, IPC_P2B_SESSION_END,
     IPC_B2P_READY, IPC_B2P_CONFIG_FAIL, IPC_B2P_RELOAD, IPC_B2P_SESSION_KILL,
     IPC_P2W_SETUP, IPC_W2B_HELLO, IPC_W2B_LOG, IPC_W2B_BYE, IPC_B2W_HELLO,
-    IPC_B2W_CLOSE};
+    IPC_B2W_CLOSE, IPC_W2B_AUTH, IPC_W2B_BACKEND, IPC_B2W_AUTH,
+    IPC_B2W_BACKEND};
 #define NTYPES (int)(sizeof(all_types) / sizeof(all_types[0]))
 
 static const struct ipc_rule rules[] = {{IPC_W2B_HELLO, 8, 8, 0, PH_START},
@@ -301,6 +302,12 @@ sample(struct buf *b, uint16_t type)
 	struct ipc_hello hello = {IPC_VERSION, 77};
 	struct ipc_log lg = {LOG_INFO, "handshake done"};
 	struct ipc_bye bye = {IPC_REASON_TIMEOUT, "idle"};
+	static const uint8_t token[] = "eyJhbGciOiJFUzI1NiJ9.e30.c2ln";
+	struct ipc_auth auth = {"shop/read", token, sizeof(token) - 1, "shop",
+	    "TLSv1.3", "TLS_AES_256_GCM_SHA384", "nightly report", 600};
+	struct ipc_auth_result res = {IPC_AUTH_GRANTED, 0, "", "agent-7",
+	    "shop", "read", "", "gw_0123456789ab", "pw", 1900000000,
+	    "10.11.6-MariaDB"};
 	int r = GW_OK;
 
 	switch (type) {
@@ -339,11 +346,66 @@ sample(struct buf *b, uint16_t type)
 	case IPC_B2W_CLOSE:
 		r = ipc_encode_bye(b, &bye);
 		break;
+	case IPC_W2B_AUTH:
+		r = ipc_encode_auth(b, &auth);
+		break;
+	case IPC_B2W_AUTH:
+		r = ipc_encode_auth_result(b, &res);
+		break;
 	default:
 		break; /* the empty payloads */
 	}
 	ck_assert_int_eq(r, GW_OK);
 }
+
+/* The login travels whole; a login without a name or token does not. */
+START_TEST(auth_round_trip)
+{
+	static const uint8_t token[] = "a.b.c";
+	struct ipc_auth a = {"shop", token, 5, "", "TLSv1.3", "X", "", 0};
+	struct ipc_auth_result res;
+	union ipc_msg m;
+	struct buf b;
+
+	buf_init(&b, IPC_MAX_PAYLOAD);
+	ck_assert_int_eq(ipc_encode_auth(&b, &a), GW_OK);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_W2B_AUTH, b.b_data, b.b_len, &m), GW_OK);
+	ck_assert_str_eq(m.auth.user, "shop");
+	ck_assert_uint_eq(m.auth.token_len, 5);
+	ck_assert_int_eq(memcmp(m.auth.token, "a.b.c", 5), 0);
+	ck_assert_str_eq(m.auth.tls_version, "TLSv1.3");
+
+	buf_reset(&b);
+	a.token_len = 0;
+	ck_assert_int_eq(ipc_encode_auth(&b, &a), GW_OK);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_W2B_AUTH, b.b_data, b.b_len, &m), GW_EINVAL);
+	buf_reset(&b);
+	a.token_len = 5;
+	a.user[0] = '\0';
+	ck_assert_int_eq(ipc_encode_auth(&b, &a), GW_OK);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_W2B_AUTH, b.b_data, b.b_len, &m), GW_EINVAL);
+
+	memset(&res, 0, sizeof(res));
+	res.outcome = IPC_AUTH_MAX + 1;
+	buf_reset(&b);
+	ck_assert_int_eq(ipc_encode_auth_result(&b, &res), GW_OK);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_B2W_AUTH, b.b_data, b.b_len, &m), GW_EINVAL);
+	res.outcome = IPC_AUTH_DENIED;
+	res.code = 1045;
+	strlcpy(res.message, "Access denied", sizeof(res.message));
+	buf_reset(&b);
+	ck_assert_int_eq(ipc_encode_auth_result(&b, &res), GW_OK);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_B2W_AUTH, b.b_data, b.b_len, &m), GW_OK);
+	ck_assert_uint_eq(m.auth_result.code, 1045);
+	ck_assert_str_eq(m.auth_result.message, "Access denied");
+	buf_free(&b);
+}
+END_TEST
 
 START_TEST(names)
 {
@@ -1556,6 +1618,7 @@ suite_ipc(void)
 
 	tc = tcase_create("names");
 	tcase_add_test(tc, names);
+	tcase_add_test(tc, auth_round_trip);
 	tcase_add_test(tc, names_distinct);
 	tcase_add_test(tc, text_ok);
 	suite_add_tcase(s, tc);
