@@ -148,10 +148,17 @@ regress/prog/sandbox-probe: regress/prog/sandbox-probe.o \
 regress/prog/rogue-worker: regress/prog/rogue-worker.o $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# The token verifier's test also needs the broker's object and liboauth2.
+regress/unit/test_token: regress/unit/test_token.o broker/token.o \
+    $(LIBPOLICY) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(OAUTH_LIBS) $(JANSSON_LIBS) \
+	    $(CHECK_LIBS) $(SSL_LIBS)
+
 regress/unit/test_%: regress/unit/test_%.o $(LIBPOLICY) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(SSL_LIBS)
 
 $(UNIT_SRCS:.c=.o): CFLAGS += $(CHECK_CFLAGS)
+broker/token.o: CFLAGS += $(OAUTH_CFLAGS)
 
 # Fuzz targets are built apart, with clang and its sanitizers, straight
 # from the sources they exercise.
@@ -159,6 +166,12 @@ FUZZ_FLAGS =	-g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
 		-D_GNU_SOURCE -I. -include common/compat.h $(PATHS)
 regress/fuzz/fuzz_%: regress/fuzz/fuzz_%.c $(COMMON_SRCS) $(POLICY_SRCS)
 	$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRCS) $(POLICY_SRCS) \
+	    $(SSL_LIBS)
+
+regress/fuzz/fuzz_token: regress/fuzz/fuzz_token.c broker/token.c \
+    $(COMMON_SRCS) $(POLICY_SRCS)
+	$(FUZZCC) $(FUZZ_FLAGS) $(OAUTH_CFLAGS) -o $@ $< broker/token.c \
+	    $(COMMON_SRCS) $(POLICY_SRCS) $(OAUTH_LIBS) $(JANSSON_LIBS) \
 	    $(SSL_LIBS)
 
 # make check: everything a fresh Debian 12 machine needs, then every
