@@ -148,6 +148,11 @@ regress/prog/sandbox-probe: regress/prog/sandbox-probe.o \
 regress/prog/rogue-worker: regress/prog/rogue-worker.o $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# Unit tests of broker modules link those modules' objects.
+regress/unit/test_ledger: regress/unit/test_ledger.o broker/ledger.o \
+    $(LIBPOLICY) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(SSL_LIBS)
+
 regress/unit/test_%: regress/unit/test_%.o $(LIBPOLICY) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(SSL_LIBS)
 
