@@ -95,7 +95,8 @@ PROGS =		gatewayd/gatewayd broker/gatewayd-broker \
 
 UNIT_SRCS =	$(sort $(wildcard regress/unit/test_*.c))
 UNITS =		$(UNIT_SRCS:.c=)
-REGRESS_PROGS =	regress/prog/sandbox-probe regress/prog/rogue-worker
+REGRESS_PROGS =	regress/prog/sandbox-probe regress/prog/rogue-worker \
+		regress/prog/mint-test
 FUZZ_SRCS =	$(sort $(wildcard regress/fuzz/fuzz_*.c))
 FUZZERS =	$(FUZZ_SRCS:.c=)
 FUZZ_SECONDS ?=	20
@@ -147,6 +148,15 @@ regress/prog/sandbox-probe: regress/prog/sandbox-probe.o \
 
 regress/prog/rogue-worker: regress/prog/rogue-worker.o $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^
+
+regress/prog/mint-test: regress/prog/mint-test.o broker/mint.o \
+    broker/ledger.o $(LIBPOLICY) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(MYSQL_LIBS)
+
+# Unit tests of broker modules link those modules' objects.
+regress/unit/test_ledger: regress/unit/test_ledger.o broker/ledger.o \
+    $(LIBPOLICY) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(SSL_LIBS)
 
 # The token verifier's test also needs the broker's object and liboauth2.
 regress/unit/test_token: regress/unit/test_token.o broker/token.o \

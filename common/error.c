@@ -40,6 +40,10 @@ static const char *const gw_errors[] = {
     "channel full",
     "string holds a forbidden byte",
     "unsafe file permissions",
+    "stored data is corrupt",
+    "in use by another process",
+    "database error",
+    "timed out",
 };
 
 const char *

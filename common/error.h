@@ -40,7 +40,11 @@
 #define GW_EAGAIN    -15 /* channel full; peer is not reading */
 #define GW_ENUL	     -16 /* string holds a NUL or unprintable byte */
 #define GW_EPERM     -17 /* file permissions are unsafe */
-#define GW_ERROR_MIN -17
+#define GW_ECORRUPT  -18 /* a stored file fails its checks */
+#define GW_EBUSY     -19 /* held by another process */
+#define GW_EDB	     -20 /* the database refused or failed */
+#define GW_ETIMEOUT  -21 /* gave up waiting */
+#define GW_ERROR_MIN -21
 
 const char *gw_strerror(int);
 

@@ -311,7 +311,9 @@ db_start() {
 
 	db_load_shop || return 1
 
-	# The gateway's admin account: what minting and revoking need.
+	# The gateway's admin account: what minting and revoking need, and
+	# for the sweep and the drop events (see broker/mint.h) the names
+	# of accounts and the schema gatewayd.
 	DB_ADMIN_USER=gwadmin
 	DB_ADMIN_PASSWORD=$(openssl rand -hex 16)
 	export DB_ADMIN_USER DB_ADMIN_PASSWORD
@@ -323,7 +325,9 @@ db_start() {
 		IDENTIFIED BY '$DB_ADMIN_PASSWORD';
 	    GRANT CREATE USER, PROCESS, CONNECTION ADMIN, RELOAD ON *.*
 		TO $_gw_a;
-	    GRANT ALL ON shop.* TO $_gw_a WITH GRANT OPTION;" || return 1
+	    GRANT ALL ON shop.* TO $_gw_a WITH GRANT OPTION;
+	    GRANT SELECT (User, Host) ON mysql.user TO $_gw_a;
+	    GRANT CREATE, EVENT ON gatewayd.* TO $_gw_a;" || return 1
 
 	(
 		umask 077
