@@ -40,6 +40,9 @@ static const char *const gw_errors[] = {
     "channel full",
     "string holds a forbidden byte",
     "unsafe file permissions",
+    "protocol violation",
+    "capability mismatch",
+    "cryptographic operation failed",
 };
 
 const char *

@@ -40,7 +40,10 @@
 #define GW_EAGAIN    -15 /* channel full; peer is not reading */
 #define GW_ENUL	     -16 /* string holds a NUL or unprintable byte */
 #define GW_EPERM     -17 /* file permissions are unsafe */
-#define GW_ERROR_MIN -17
+#define GW_EPROTO    -18 /* peer broke the wire protocol */
+#define GW_ECAPS     -19 /* capability flags do not allow this */
+#define GW_ECRYPTO   -20 /* a cryptographic operation failed */
+#define GW_ERROR_MIN -20
 
 const char *gw_strerror(int);
 
