@@ -44,6 +44,9 @@ static const char *const gw_errors[] = {
     "in use by another process",
     "database error",
     "timed out",
+    "protocol violation",
+    "capability mismatch",
+    "cryptographic operation failed",
 };
 
 const char *

@@ -44,7 +44,10 @@
 #define GW_EBUSY     -19 /* held by another process */
 #define GW_EDB	     -20 /* the database refused or failed */
 #define GW_ETIMEOUT  -21 /* gave up waiting */
-#define GW_ERROR_MIN -21
+#define GW_EPROTO    -22 /* peer broke the wire protocol */
+#define GW_ECAPS     -23 /* capability flags do not allow this */
+#define GW_ECRYPTO   -24 /* a cryptographic operation failed */
+#define GW_ERROR_MIN -24
 
 const char *gw_strerror(int);
 
