@@ -21,9 +21,19 @@
  * is marked unusable, logged, and refused to agents until a reload.
  */
 
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mysql.h>
 
@@ -34,6 +44,7 @@
 #define BACKEND_TIMEOUT 5 /* seconds, connect and each read */
 
 static void backend_check(struct backend *, const struct conf_connection *);
+static int backend_self(MYSQL *, char *, size_t);
 
 struct backend *
 backend_find(struct backends *list, const char *name)
@@ -53,6 +64,8 @@ backends_free(struct backends *list)
 
 	while ((be = TAILQ_FIRST(list)) != NULL) {
 		TAILQ_REMOVE(list, be, be_entry);
+		if (be->be_admin != NULL)
+			mysql_close(be->be_admin);
 		explicit_bzero(be, sizeof(*be));
 		free(be);
 	}
@@ -103,11 +116,142 @@ backend_check(struct backend *be, const struct conf_connection *cn)
 	}
 	strlcpy(
 	    be->be_version, mysql_get_server_info(my), sizeof(be->be_version));
+	if (backend_self(my, be->be_self, sizeof(be->be_self)) == -1) {
+		snprintf(be->be_error, sizeof(be->be_error),
+		    "cannot learn our own address as %.100s sees it", where);
+		log_warnx("connection %s: %s", be->be_name, be->be_error);
+		mysql_close(my);
+		return;
+	}
 	be->be_usable = 1;
 	be->be_error[0] = '\0';
-	log_info("connection %s: admin login to %s works, server %s",
-	    be->be_name, where, be->be_version);
-	mysql_close(my);
+	be->be_admin = my;
+	log_info("connection %s: admin login to %s works, server %s, we "
+		 "are %s",
+	    be->be_name, where, be->be_version, be->be_self);
+}
+
+/*
+ * The host part minted users get: the address the server sees us
+ * connect from, which is also where the workers' sessions come from,
+ * since the broker dials them.
+ */
+static int
+backend_self(MYSQL *my, char *dst, size_t dstsz)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	char *colon;
+	int r = -1;
+
+	if (mysql_query(my,
+		"SELECT HOST FROM information_schema.PROCESSLIST"
+		" WHERE ID = CONNECTION_ID()") != 0 ||
+	    (res = mysql_store_result(my)) == NULL)
+		return -1;
+	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL) {
+		strlcpy(dst, row[0], dstsz);
+		/* "127.0.0.1:41234" or "[::1]:41234"; a socket: "localhost". */
+		if (dst[0] == '[' && (colon = strstr(dst, "]:")) != NULL) {
+			*colon = '\0';
+			memmove(dst, dst + 1, strlen(dst));
+		} else if ((colon = strrchr(dst, ':')) != NULL)
+			*colon = '\0';
+		r = dst[0] != '\0' ? 0 : -1;
+	}
+	mysql_free_result(res);
+	return r;
+}
+
+/* The admin handle, logged in again if the server dropped it. */
+MYSQL *
+backend_admin(struct backend *be, const struct conf_connection *cn)
+{
+	if (be->be_admin != NULL && mysql_ping(be->be_admin) == 0)
+		return be->be_admin;
+	if (be->be_admin != NULL) {
+		mysql_close(be->be_admin);
+		be->be_admin = NULL;
+	}
+	be->be_usable = 0;
+	backend_check(be, cn);
+	return be->be_admin;
+}
+
+/*
+ * Connect to the database for a worker.  XXX The connect blocks the
+ * broker's loop, for at most BACKEND_TIMEOUT.
+ */
+int
+backend_dial(const struct conf_connection *cn, char *err, size_t errsz)
+{
+	struct addrinfo hints, *res, *ai;
+	struct sockaddr_un sun;
+	struct pollfd pfd;
+	char port[16];
+	socklen_t len;
+	int fd = -1, r, soerr;
+
+	if (cn->cn_socket != NULL) {
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		if (strlcpy(sun.sun_path, cn->cn_socket,
+			sizeof(sun.sun_path)) >= sizeof(sun.sun_path)) {
+			snprintf(err, errsz, "socket path too long");
+			return -1;
+		}
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
+			-1 ||
+		    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+			snprintf(err, errsz, "%s: %s", cn->cn_socket,
+			    strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+		return fd;
+	}
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", cn->cn_port);
+	if ((r = getaddrinfo(cn->cn_host, port, &hints, &res)) != 0) {
+		snprintf(err, errsz, "%s: %s", cn->cn_host, gai_strerror(r));
+		return -1;
+	}
+	snprintf(err, errsz, "%s:%d: no address", cn->cn_host, cn->cn_port);
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family,
+		    SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd == -1)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1 &&
+		    errno != EINPROGRESS)
+			goto next;
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		len = sizeof(soerr);
+		soerr = 0;
+		if (poll(&pfd, 1, BACKEND_TIMEOUT * 1000) != 1 ||
+		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1 ||
+		    soerr != 0) {
+			errno = soerr ? soerr : ETIMEDOUT;
+			goto next;
+		}
+		r = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &r, sizeof(r));
+		freeaddrinfo(res);
+		return fd;
+	next:
+		snprintf(err, errsz, "%s:%d: %s", cn->cn_host, cn->cn_port,
+		    strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return -1;
 }
 
 /* Check every connection of conf; list holds their credentials. */

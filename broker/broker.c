@@ -211,6 +211,7 @@ conf_end(const struct ipc_config_end *m)
 			ready.failed++;
 	}
 	buf_reset(&br->b_text);
+	auth_conf_loaded();
 	ready.generation = br->b_generation;
 	log_info("configuration %u applied: %u connection(s) usable, %u "
 		 "failed",
@@ -244,6 +245,7 @@ parent_dispatch(evutil_socket_t fd, short ev, void *arg)
 			log_info("parent has gone, exiting");
 			bsession_close_all(
 			    IPC_REASON_SHUTDOWN, "gatewayd is shutting down");
+			windows_end_all();
 			exit(0);
 		}
 		if (n < 0)
@@ -290,6 +292,7 @@ sig_term(evutil_socket_t sig, short ev, void *arg)
 {
 	log_info("stopping");
 	bsession_close_all(IPC_REASON_SHUTDOWN, "gatewayd is shutting down");
+	windows_end_all();
 	exit(0);
 }
 
@@ -322,6 +325,9 @@ main(int argc, char *argv[])
 	if (user == NULL)
 		fatalx("usage: gatewayd-broker [-dv] -u user");
 	proctitle_set("gatewayd: broker");
+	/* liboauth2 loads its libraries now, while files are in reach. */
+	if (token_init() != 0)
+		fatalx("cannot initialise token verification");
 	drop_privileges(user);
 
 	if ((br = calloc(1, sizeof(*br))) == NULL)
@@ -329,6 +335,8 @@ main(int argc, char *argv[])
 	TAILQ_INIT(&br->b_backends);
 	TAILQ_INIT(&br->b_incoming);
 	TAILQ_INIT(&br->b_sessions);
+	TAILQ_INIT(&br->b_verifiers);
+	TAILQ_INIT(&br->b_windows);
 	buf_init(&br->b_text, IPC_CONFIG_MAX);
 	br->b_start = time(NULL);
 

@@ -31,9 +31,14 @@
 
 #include <event2/event.h>
 
+#include <mysql.h>
+
 #include "common/buf.h"
 #include "common/ipc.h"
+#include "broker/token.h"
 #include "policy/conf.h"
+
+struct ledger;
 
 /* Descriptor layout: 3 is the channel to the parent (see parent.h). */
 #define FD_BROKER_PARENT 3
@@ -48,6 +53,8 @@ struct backend {
 	int be_usable;	     /* admin login worked at load */
 	char be_version[64]; /* the server's version string */
 	char be_error[256];  /* why it is not usable */
+	MYSQL *be_admin;     /* kept open for minting */
+	char be_self[256];   /* our host, as the server sees us */
 };
 TAILQ_HEAD(backends, backend);
 
@@ -56,10 +63,39 @@ TAILQ_HEAD(backends, backend);
  * can list the phases in which a message may arrive.
  */
 enum bs_phase {
-	BS_NEW = 0x01,	  /* channel handed over; awaiting HELLO */
-	BS_READY = 0x02,  /* greeted; the worker may talk to its client */
-	BS_CLOSED = 0x04, /* BYE received or session ended */
+	BS_NEW = 0x01,	   /* channel handed over; awaiting HELLO */
+	BS_READY = 0x02,   /* greeted; awaiting the agent's login */
+	BS_GRANTED = 0x04, /* login granted; awaiting the dial request */
+	BS_RELAY = 0x08,   /* the worker has its database socket */
+	BS_CLOSED = 0x10,  /* BYE received or session ended */
+	BS_ENDING = 0x20,  /* refused or told to close; awaiting its BYE */
 };
+
+/*
+ * A grant window: one agent subject, one grant, one minted user, shared
+ * by every session of that subject under that grant until it ends.
+ */
+struct window {
+	TAILQ_ENTRY(window) wi_entry;
+	char wi_subject[256];
+	char wi_connection[IPC_NAME_MAX];
+	char wi_grant[IPC_NAME_MAX];
+	char wi_user[IPC_NAME_MAX];
+	char wi_password[IPC_SECRET_MAX];
+	char wi_host[256];
+	int64_t wi_expiry;
+	int wi_sessions;
+	struct event *wi_timer;
+};
+TAILQ_HEAD(windows, window);
+
+/* A token verifier for each configured identity. */
+struct verifier {
+	TAILQ_ENTRY(verifier) ve_entry;
+	const struct conf_identity *ve_identity;
+	struct token_verifier *ve_tv;
+};
+TAILQ_HEAD(verifiers, verifier);
 
 struct bsession {
 	TAILQ_ENTRY(bsession) bs_entry;
@@ -72,6 +108,7 @@ struct bsession {
 	time_t bs_start;
 	char bs_peer[IPC_PEER_MAX];
 	uint16_t bs_listener;
+	struct window *bs_window; /* once granted */
 };
 TAILQ_HEAD(bsessions, bsession);
 
@@ -89,6 +126,10 @@ struct broker {
 	uint32_t b_generation;
 	struct buf b_text;
 	struct backends b_incoming;
+
+	struct verifiers b_verifiers;
+	struct windows b_windows;
+	struct ledger *b_ledger;
 };
 
 extern struct broker *br;
@@ -102,9 +143,18 @@ void bsession_ended(uint64_t, const struct ipc_session_end *);
 void bsession_close_all(uint16_t, const char *);
 const char *bs_phase_name(enum bs_phase);
 
+/* auth.c */
+void auth_login(struct bsession *, const struct ipc_auth *);
+void auth_dial(struct bsession *);
+void auth_session_gone(struct bsession *);
+void auth_conf_loaded(void);
+void windows_end_all(void);
+
 /* backend.c */
 void backend_check_all(struct backends *, const struct conf *);
 struct backend *backend_find(struct backends *, const char *);
+MYSQL *backend_admin(struct backend *, const struct conf_connection *);
+int backend_dial(const struct conf_connection *, char *, size_t);
 void backends_free(struct backends *);
 
 /* control.c */

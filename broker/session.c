@@ -46,10 +46,18 @@ static void bsession_violation(struct bsession *, const char *, int);
 static void bsession_phase(struct bsession *, enum bs_phase);
 static int bsession_send(struct bsession *, uint16_t, const struct buf *);
 
+#define BS_OPEN (BS_NEW | BS_READY | BS_GRANTED | BS_RELAY | BS_ENDING)
+
+/*
+ * The permit table: each request is allowed once, in order.  A worker
+ * logs in once, and asks for its database once, after a grant.
+ */
 static const struct ipc_rule worker_rules[] = {
     {IPC_W2B_HELLO, 8, 8, 0, BS_NEW},
-    {IPC_W2B_LOG, 3, 3 + IPC_TEXT_MAX, 0, BS_NEW | BS_READY},
-    {IPC_W2B_BYE, 4, 4 + IPC_TEXT_MAX, 0, BS_NEW | BS_READY},
+    {IPC_W2B_LOG, 3, 3 + IPC_TEXT_MAX, 0, BS_OPEN},
+    {IPC_W2B_BYE, 4, 4 + IPC_TEXT_MAX, 0, BS_OPEN},
+    {IPC_W2B_AUTH, 23, IPC_MAX_PAYLOAD, 0, BS_READY},
+    {IPC_W2B_BACKEND, 0, 0, 0, BS_GRANTED},
 };
 
 const char *
@@ -60,8 +68,14 @@ bs_phase_name(enum bs_phase phase)
 		return "new";
 	case BS_READY:
 		return "ready";
+	case BS_GRANTED:
+		return "granted";
+	case BS_RELAY:
+		return "relay";
 	case BS_CLOSED:
 		return "closed";
+	case BS_ENDING:
+		return "ending";
 	}
 	return "unknown";
 }
@@ -118,6 +132,7 @@ bsession_new(uint64_t id, int fd, const struct ipc_session *m)
 static void
 bsession_free(struct bsession *bs)
 {
+	auth_session_gone(bs);
 	TAILQ_REMOVE(&br->b_sessions, bs, bs_entry);
 	br->b_nsessions--;
 	event_free(bs->bs_ev);
@@ -292,6 +307,13 @@ bsession_read(struct bsession *bs)
 			break;
 		case IPC_W2B_LOG:
 			bsession_log(bs, &m.log);
+			break;
+		case IPC_W2B_AUTH:
+			auth_login(bs, &m.auth);
+			explicit_bzero(payload, (size_t)n);
+			break;
+		case IPC_W2B_BACKEND:
+			auth_dial(bs);
 			break;
 		case IPC_W2B_BYE:
 			log_info("%s: session closed: %s%s%s", bs->bs_tag,

@@ -66,17 +66,13 @@
 #define CLOSE_GRACE	2     /* seconds to flush a final error */
 #define CLOSE_POLL_US	20000 /* how often to look meanwhile */
 
-static void client_read(struct bufferevent *, void *);
-static void client_event(struct bufferevent *, short, void *);
 static void client_timeout(evutil_socket_t, short, void *);
-static int client_packet(const struct buf *, uint8_t);
 static void client_first(const uint8_t *, size_t);
-static void client_login(const uint8_t *, size_t);
 static void client_starttls(void);
 static int client_flushed(void);
 
 /* Frame a payload as one packet (payloads here stay under 16 MiB). */
-static int
+int
 client_packet(const struct buf *payload, uint8_t seq)
 {
 	uint8_t h[4];
@@ -121,6 +117,7 @@ client_start(void)
 	    CAP_PLUGIN_AUTH_LENENC | CAP_DEPRECATE_EOF;
 	if (wk->w_setup.flags & IPC_SETUP_TLS)
 		caps |= CAP_SSL;
+	wk->w_caps = caps;
 
 	buf_init(&b, 256);
 	r |= buf_put_u8(&b, 10);
@@ -200,19 +197,7 @@ client_first(const uint8_t *p, size_t len)
 		    "prohibited; connect with TLS");
 		return;
 	}
-	client_login(p, len);
-}
-
-/*
- * The login packet, inside TLS (or on a plaintext Unix listener).
- * XXX Token authentication is not built yet: every login is refused
- * here, after TLS, with a clear error.
- */
-static void
-client_login(const uint8_t *p, size_t len)
-{
-	client_close(IPC_REASON_CLIENT, ER_ACCESS_DENIED, "28000",
-	    "gatewayd: token logins are not available in this build");
+	login_packet(p, len);
 }
 
 /*
@@ -220,7 +205,7 @@ client_login(const uint8_t *p, size_t len)
  * expected and the length under HANDSHAKE_MAX, checked from the header
  * before the payload is buffered.
  */
-static void
+void
 client_read(struct bufferevent *bev, void *arg)
 {
 	static uint8_t pkt[HANDSHAKE_MAX];
@@ -228,7 +213,8 @@ client_read(struct bufferevent *bev, void *arg)
 	uint8_t h[4];
 	size_t len;
 
-	if (wk->w_state != WS_GREETING && wk->w_state != WS_LOGIN) {
+	if (wk->w_state != WS_GREETING && wk->w_state != WS_LOGIN &&
+	    wk->w_state != WS_SWITCH) {
 		/* Nothing more is read once the session is closing. */
 		if (wk->w_state == WS_CLOSING)
 			evbuffer_drain(in, evbuffer_get_length(in));
@@ -258,12 +244,14 @@ client_read(struct bufferevent *bev, void *arg)
 	wk->w_seq++;
 	if (wk->w_state == WS_GREETING)
 		client_first(pkt, len);
+	else if (wk->w_state == WS_LOGIN)
+		login_packet(pkt, len);
 	else
-		client_login(pkt, len);
+		login_switched(pkt, len);
 	explicit_bzero(pkt, len);
 }
 
-static void
+void
 client_event(struct bufferevent *bev, short what, void *arg)
 {
 	char ver[32], cipher[64];
@@ -277,8 +265,13 @@ client_event(struct bufferevent *bev, short what, void *arg)
 			worker_finish(
 			    IPC_REASON_INTERNAL, "session log unwritable");
 		worker_state(WS_LOGIN);
+		/* The login may have come in with the handshake's end. */
+		client_read(bev, NULL);
 		return;
 	}
+	/* Closing anyway: the reason is the one we were closing for. */
+	if (wk->w_state == WS_CLOSING)
+		worker_finish(wk->w_reason, "%s", wk->w_reason_text);
 	if (wk->w_state == WS_TLS) {
 		tls_log_errors("TLS handshake");
 		worker_finish(IPC_REASON_CLIENT, "TLS handshake failed");

@@ -59,6 +59,10 @@ static const char *const ws_names[] = {
     "greeting",
     "tls",
     "login",
+    "switch",
+    "auth",
+    "backend",
+    "relay",
     "closing",
 };
 
@@ -69,11 +73,17 @@ static void broker_send(uint16_t, const struct buf *);
 static void broker_dispatch(evutil_socket_t, short, void *);
 static void sig_term(evutil_socket_t, short, void *);
 
+/* All states but the last: a close may come at any time. */
+#define WS_ANY                                                                 \
+	(1 << WS_SETUP | 1 << WS_GREETING | 1 << WS_TLS | 1 << WS_LOGIN |      \
+	    1 << WS_SWITCH | 1 << WS_AUTH | 1 << WS_BACKEND | 1 << WS_RELAY |  \
+	    1 << WS_CLOSING)
+
 static const struct ipc_rule broker_rules[] = {
     {IPC_B2W_HELLO, 8, 8, 0, 1 << WS_SETUP},
-    {IPC_B2W_CLOSE, 4, 4 + IPC_TEXT_MAX, 0,
-	1 << WS_SETUP | 1 << WS_GREETING | 1 << WS_TLS | 1 << WS_LOGIN |
-	    1 << WS_CLOSING},
+    {IPC_B2W_CLOSE, 4, 4 + IPC_TEXT_MAX, 0, WS_ANY},
+    {IPC_B2W_AUTH, 33, IPC_MAX_PAYLOAD, 0, 1 << WS_AUTH},
+    {IPC_B2W_BACKEND, 0, 0, 1, 1 << WS_BACKEND},
 };
 
 void
@@ -287,6 +297,14 @@ broker_dispatch(evutil_socket_t fd, short ev, void *arg)
 				fatalx("broker speaks version %u",
 				    m.hello.version);
 			broker_hello();
+			break;
+		case IPC_B2W_AUTH:
+			login_result(&m.auth_result);
+			explicit_bzero(&m, sizeof(m));
+			explicit_bzero(payload, (size_t)n);
+			break;
+		case IPC_B2W_BACKEND:
+			backend_start(rfd);
 			break;
 		case IPC_B2W_CLOSE:
 			client_close(m.bye.reason, ER_SERVER_SHUTDOWN, "08S01",

@@ -51,6 +51,10 @@ enum ws_state {
 	WS_GREETING, /* greeting sent, awaiting the client's reply */
 	WS_TLS,	     /* SSLRequest taken, TLS handshake under way */
 	WS_LOGIN,    /* TLS up, awaiting the login packet */
+	WS_SWITCH,   /* asked for the cleartext password (the token) */
+	WS_AUTH,     /* the broker is deciding */
+	WS_BACKEND,  /* granted; logging in to the database */
+	WS_RELAY,    /* relaying commands */
 	WS_CLOSING,  /* final error sent, waiting for it to drain */
 };
 
@@ -72,6 +76,29 @@ struct worker {
 	uint8_t w_scramble[20];
 	uint16_t w_reason; /* why the session ends */
 	char w_reason_text[IPC_TEXT_MAX];
+	uint64_t w_caps; /* offered in the greeting */
+
+	/* The agent's login, kept for the database's. */
+	uint64_t w_client_caps; /* what the client's packets follow */
+	uint32_t w_max_packet;
+	uint8_t w_charset;
+	char w_user[IPC_NAME_MAX];
+	char w_db[IPC_NAME_MAX];
+	char w_reason_attr[256];
+	uint32_t w_duration;
+
+	/* The grant and the database session. */
+	struct ipc_auth_result w_grant;
+	struct bufferevent *w_backend;
+	int w_bstate; /* backend login step */
+	uint8_t w_bseq;
+	struct event *w_expiry;
+
+	/* Relay: the client's message in progress. */
+	int w_cont; /* next packet continues a message */
+	int w_drop; /* dropping the rest of a refused one */
+	size_t w_msglen;
+	int w_quit; /* COM_QUIT relayed */
 };
 
 extern struct worker *wk;
@@ -91,5 +118,19 @@ void tls_log_errors(const char *);
 /* client.c */
 void client_start(void);
 void client_close(uint16_t, uint16_t, const char *, const char *);
+void client_read(struct bufferevent *, void *);
+void client_event(struct bufferevent *, short, void *);
+int client_packet(const struct buf *, uint8_t);
+
+/* login.c */
+void login_packet(const uint8_t *, size_t);
+void login_switched(const uint8_t *, size_t);
+void login_result(const struct ipc_auth_result *);
+
+/* backend.c */
+void backend_start(int);
+
+/* relay.c */
+void relay_start(void);
 
 #endif /* GW_WORKER_H */

@@ -14,25 +14,22 @@ gw_start
 token=$(gw_token agent-1 analysts)
 out=$(mariadb --no-defaults --ssl-verify-server-cert --ssl-ca="$GW_CA" \
     -h 127.0.0.1 -P "$GW_PORT" -u shop --password="$token" \
-    -e 'SELECT 1' 2>&1)
+    -N -B -e 'SELECT 1' 2>&1)
 gw_check "mariadb client completes TLS, verifying the certificate" \
-    sh -c "echo '$out' | grep -q '^ERROR 1045 (28000).*token logins'"
+    [ "$out" = 1 ]
 out=$(mariadb --no-defaults --ssl-verify-server-cert --ssl-ca="$GW_CA" \
     -h localhost --protocol=tcp -P "$GW_PORT" -u shop \
-    --password="$token" -e 'SELECT 1' 2>&1)
-gw_check "the certificate is valid for localhost too" \
-    sh -c "echo '$out' | grep -q '^ERROR 1045 (28000)'"
+    --password="$token" -N -B -e 'SELECT 1' 2>&1)
+gw_check "the certificate is valid for localhost too" [ "$out" = 1 ]
 
 out=$($GW_PY - "$GW_PORT" "$GW_CA" "$token" 2>&1 <<'PY'
 import sys, pymysql
-try:
-    pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="shop",
+c = pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="shop",
                     password=sys.argv[3], ssl={"ca": sys.argv[2]})
-except pymysql.err.OperationalError as e:
-    print("error", e.args[0])
+print(c.get_server_info() and "connected")
 PY
 )
-gw_check "PyMySQL completes TLS too ($out)" [ "$out" = "error 1045" ]
+gw_check "PyMySQL completes TLS too ($out)" [ "$out" = connected ]
 
 # A client that trusts another CA stops at the handshake.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \

@@ -1,0 +1,281 @@
+/*
+ * Copyright (c) 2026 The gatewayd authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The worker's login to the database, over the socket the broker dialed
+ * and passed.  The worker plays the client with the user minted for the
+ * grant and that user's password, which it wipes once used.  The
+ * capabilities are the ones the agent's client settled on with us, so
+ * the packets the database sends suit the agent's client as they are.
+ */
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/ipc.h"
+#include "common/log.h"
+#include "common/mysql.h"
+#include "worker/worker.h"
+
+#define NATIVE_PLUGIN  "mysql_native_password"
+#define BACKEND_HS_MAX (64 * 1024)
+
+/* Steps of the database login. */
+#define BK_GREETING 0 /* awaiting the server's greeting */
+#define BK_AUTH	    1 /* login sent, awaiting OK or a switch */
+
+/* What we never ask of the database, whatever the client settled on. */
+#define BK_CAPS_OFF                                                            \
+	(CLIENT_SSL | CLIENT_COMPRESS | CLIENT_LOCAL_FILES |                   \
+	    CLIENT_ZSTD_COMPRESSION | CLIENT_CONNECT_ATTRS)
+
+static void backend_read(struct bufferevent *, void *);
+static void backend_event(struct bufferevent *, short, void *);
+static void
+backend_fail(const char *, ...) __attribute__((format(printf, 1, 2)));
+static void backend_greeting(const uint8_t *, size_t);
+static void backend_reply(const uint8_t *, size_t);
+static int backend_send(const struct buf *);
+static void backend_ready(const uint8_t *, size_t);
+
+static void
+backend_fail(const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_warnx("database login failed: %s", why);
+	explicit_bzero(
+	    wk->w_grant.db_password, sizeof(wk->w_grant.db_password));
+	client_close(IPC_REASON_INTERNAL, ER_ACCESS_DENIED, "28000",
+	    "gatewayd: the database refused the session");
+}
+
+void
+backend_start(int fd)
+{
+	wk->w_backend = bufferevent_socket_new(wk->w_base, fd, 0);
+	if (wk->w_backend == NULL)
+		fatalx("backend bufferevent");
+	bufferevent_setcb(
+	    wk->w_backend, backend_read, NULL, backend_event, NULL);
+	bufferevent_enable(wk->w_backend, EV_READ | EV_WRITE);
+	wk->w_bstate = BK_GREETING;
+	wk->w_bseq = 0;
+}
+
+static int
+backend_send(const struct buf *payload)
+{
+	uint8_t h[4];
+
+	h[0] = payload->b_len & 0xff;
+	h[1] = (payload->b_len >> 8) & 0xff;
+	h[2] = (payload->b_len >> 16) & 0xff;
+	h[3] = wk->w_bseq++;
+	if (bufferevent_write(wk->w_backend, h, sizeof(h)) == -1 ||
+	    bufferevent_write(wk->w_backend, payload->b_data, payload->b_len) ==
+		-1)
+		return -1;
+	return 0;
+}
+
+static void
+backend_greeting(const uint8_t *p, size_t len)
+{
+	struct mysql_handshake hs;
+	struct mysql_login ml;
+	uint8_t scramble[MYSQL_NATIVE_LEN];
+	struct buf b;
+	uint64_t want;
+	int r;
+
+	if ((r = mysql_parse_handshake(p, len, &hs)) != GW_OK) {
+		backend_fail("malformed greeting: %s", gw_strerror(r));
+		return;
+	}
+	/* The agent's client reads what the database writes, unchanged. */
+	want = (wk->w_client_caps & ~BK_CAPS_OFF) | CLIENT_PROTOCOL_41 |
+	    CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH;
+	if (wk->w_db[0] != '\0')
+		want |= CLIENT_CONNECT_WITH_DB;
+	else
+		want &= ~(uint64_t)CLIENT_CONNECT_WITH_DB;
+	if ((want & ~hs.hs_caps) & 0xffffffffULL & ~CLIENT_MYSQL) {
+		backend_fail("the database lacks capabilities 0x%llx",
+		    (unsigned long long)(want & ~hs.hs_caps));
+		return;
+	}
+	if (hs.hs_auth_len < MYSQL_SCRAMBLE_LEN) {
+		backend_fail("greeting without a full scramble");
+		return;
+	}
+	if (mysql_native_scramble(wk->w_grant.db_password,
+		strlen(wk->w_grant.db_password), hs.hs_auth, MYSQL_SCRAMBLE_LEN,
+		scramble) != GW_OK) {
+		backend_fail("cannot compute the scramble");
+		return;
+	}
+
+	memset(&ml, 0, sizeof(ml));
+	ml.ml_caps = want & 0xffffffffULL;
+	ml.ml_use = ml.ml_caps;
+	ml.ml_max_packet = wk->w_setup.max_packet;
+	ml.ml_charset = wk->w_charset ? wk->w_charset : hs.hs_charset;
+	ml.ml_user.ms_p = wk->w_grant.db_user;
+	ml.ml_user.ms_len = strlen(wk->w_grant.db_user);
+	ml.ml_auth = scramble;
+	ml.ml_auth_len = sizeof(scramble);
+	ml.ml_db.ms_p = wk->w_db;
+	ml.ml_db.ms_len = strlen(wk->w_db);
+	ml.ml_plugin.ms_p = NATIVE_PLUGIN;
+	ml.ml_plugin.ms_len = sizeof(NATIVE_PLUGIN) - 1;
+	buf_init(&b, BACKEND_HS_MAX);
+	wk->w_bseq = 1;
+	if (mysql_build_login(&b, &ml) != GW_OK || backend_send(&b) == -1)
+		fatalx("database login packet");
+	buf_free(&b);
+	explicit_bzero(scramble, sizeof(scramble));
+	wk->w_bstate = BK_AUTH;
+}
+
+static void
+backend_reply(const uint8_t *p, size_t len)
+{
+	struct mysql_auth_switch as;
+	struct mysql_err er;
+	uint8_t scramble[MYSQL_NATIVE_LEN];
+	char msg[LOG_ESCAPE_MAX];
+	struct buf b;
+
+	if (len == 0) {
+		backend_fail("empty reply");
+		return;
+	}
+	switch (p[0]) {
+	case MYSQL_OK_HDR:
+		backend_ready(p, len);
+		return;
+	case MYSQL_ERR_HDR:
+		if (mysql_parse_err(p, len, CLIENT_PROTOCOL_41, &er) != GW_OK) {
+			backend_fail("malformed error");
+			return;
+		}
+		log_escape(msg, sizeof(msg), er.er_msg.ms_p, er.er_msg.ms_len);
+		backend_fail("error %u: %s", er.er_code, msg);
+		return;
+	case MYSQL_EOF_HDR:
+		if (mysql_parse_auth_switch(p, len, &as) != GW_OK ||
+		    as.as_plugin.ms_len != sizeof(NATIVE_PLUGIN) - 1 ||
+		    memcmp(as.as_plugin.ms_p, NATIVE_PLUGIN,
+			as.as_plugin.ms_len) != 0 ||
+		    as.as_len < MYSQL_SCRAMBLE_LEN) {
+			/* XXX Only mysql_native_password is spoken here. */
+			backend_fail("switch to an unsupported plugin");
+			return;
+		}
+		if (mysql_native_scramble(wk->w_grant.db_password,
+			strlen(wk->w_grant.db_password), as.as_data,
+			MYSQL_SCRAMBLE_LEN, scramble) != GW_OK) {
+			backend_fail("cannot compute the scramble");
+			return;
+		}
+		buf_init(&b, 64);
+		if (buf_put(&b, scramble, sizeof(scramble)) != GW_OK ||
+		    backend_send(&b) == -1)
+			fatalx("database auth switch");
+		buf_free(&b);
+		explicit_bzero(scramble, sizeof(scramble));
+		return;
+	default:
+		backend_fail("unexpected reply 0x%02x", p[0]);
+	}
+}
+
+/* Logged in: tell the agent, and start relaying. */
+static void
+backend_ready(const uint8_t *p, size_t len)
+{
+	struct mysql_ok ok;
+	struct buf b;
+
+	explicit_bzero(
+	    wk->w_grant.db_password, sizeof(wk->w_grant.db_password));
+	memset(&ok, 0, sizeof(ok));
+	if (mysql_parse_ok(p, len, wk->w_client_caps, &ok) != GW_OK)
+		ok.ok_status = SERVER_STATUS_AUTOCOMMIT;
+	memset(&ok.ok_info, 0, sizeof(ok.ok_info));
+	ok.ok_state = NULL;
+	ok.ok_state_len = 0;
+	ok.ok_status &= ~SERVER_SESSION_STATE_CHANGED;
+	buf_init(&b, 256);
+	if (mysql_build_ok(&b, &ok, wk->w_client_caps, 0) != GW_OK ||
+	    client_packet(&b, wk->w_seq) == -1)
+		fatalx("login OK");
+	buf_free(&b);
+	log_info("logged in as %s to %s for %s", wk->w_grant.db_user,
+	    wk->w_grant.connection, wk->w_grant.subject);
+	relay_start();
+}
+
+static void
+backend_read(struct bufferevent *bev, void *arg)
+{
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct mysql_frame f;
+	size_t avail;
+	uint8_t *p;
+	int r;
+
+	for (;;) {
+		avail = evbuffer_get_length(in);
+		if (avail == 0)
+			return;
+		p = evbuffer_pullup(in, (ssize_t)avail);
+		r = mysql_frame(p, avail, wk->w_bseq, BACKEND_HS_MAX, &f);
+		if (r != GW_OK) {
+			backend_fail("bad packet: %s", gw_strerror(r));
+			return;
+		}
+		if (!f.mf_done || f.mf_packets != 1)
+			return;
+		wk->w_bseq = f.mf_next;
+		if (wk->w_bstate == BK_GREETING)
+			backend_greeting(p + MYSQL_HDR_LEN, f.mf_payload);
+		else
+			backend_reply(p + MYSQL_HDR_LEN, f.mf_payload);
+		evbuffer_drain(in, f.mf_wire);
+		if (wk->w_state != WS_BACKEND)
+			return;
+	}
+}
+
+static void
+backend_event(struct bufferevent *bev, short what, void *arg)
+{
+	backend_fail("connection to the database lost during login");
+}
