@@ -65,8 +65,6 @@ struct ledger_rec {
 	struct ledger_entry r_e; /* name and host; the rest for 'I' */
 };
 
-static void
-seterr(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
 static uint32_t crc32_ieee(const void *, size_t);
 static int subject_ok(const char *);
 static size_t subject_encode(char *, size_t, const char *);
@@ -85,18 +83,6 @@ static int file_build(const struct ledger *, struct buf *);
 static int file_replace(struct ledger *, char *, size_t);
 static int file_load(struct ledger *, char *, size_t);
 static void entries_free(struct ledger *);
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* CRC-32 with the reflected polynomial 0xedb88320, bit by bit. */
 static uint32_t
@@ -395,12 +381,12 @@ rec_apply(
 	switch (r->r_kind) {
 	case 'I':
 		if (e != NULL) {
-			seterr(err, errlen, "%s@%s is already live",
+			gw_seterr(err, errlen, "%s@%s is already live",
 			    r->r_e.le_name, r->r_e.le_host);
 			return GW_EINVAL;
 		}
 		if ((e = malloc(sizeof(*e))) == NULL) {
-			seterr(err, errlen, "out of memory");
+			gw_seterr(err, errlen, "out of memory");
 			return GW_ENOMEM;
 		}
 		*e = r->r_e;
@@ -411,8 +397,9 @@ rec_apply(
 		return GW_OK;
 	case 'C':
 		if (e == NULL || e->le_state != LEDGER_INTENT) {
-			seterr(err, errlen, "%s@%s was not about to be created",
-			    r->r_e.le_name, r->r_e.le_host);
+			gw_seterr(err, errlen,
+			    "%s@%s was not about to be created", r->r_e.le_name,
+			    r->r_e.le_host);
 			return GW_EINVAL;
 		}
 		e->le_state = LEDGER_CREATED;
@@ -420,8 +407,8 @@ rec_apply(
 		return GW_OK;
 	case 'D':
 		if (e == NULL) {
-			seterr(err, errlen, "%s@%s is not live", r->r_e.le_name,
-			    r->r_e.le_host);
+			gw_seterr(err, errlen, "%s@%s is not live",
+			    r->r_e.le_name, r->r_e.le_host);
 			return GW_EINVAL;
 		}
 		if (e->le_state == LEDGER_CREATED)
@@ -432,7 +419,7 @@ rec_apply(
 		free(e);
 		return GW_OK;
 	}
-	seterr(err, errlen, "unknown record kind");
+	gw_seterr(err, errlen, "unknown record kind");
 	return GW_EINVAL;
 }
 
@@ -468,11 +455,11 @@ rec_append(
 	int len, saved;
 
 	if (l->l_failed) {
-		seterr(err, errlen, "ledger: a write failed; reopen it");
+		gw_seterr(err, errlen, "ledger: a write failed; reopen it");
 		return GW_ESYS;
 	}
 	if ((len = rec_format(line, sizeof(line), r)) == -1) {
-		seterr(err, errlen, "ledger: record too long");
+		gw_seterr(err, errlen, "ledger: record too long");
 		return GW_ETOOLONG;
 	}
 	if (write_all(l->l_fd, line, (size_t)len, (off_t)l->l_size) == -1) {
@@ -480,13 +467,13 @@ rec_append(
 		if (ftruncate(l->l_fd, (off_t)l->l_size) == -1)
 			l->l_failed = 1;
 		errno = saved;
-		seterr(err, errlen, "ledger: write: %s", strerror(errno));
+		gw_seterr(err, errlen, "ledger: write: %s", strerror(errno));
 		return GW_ESYS;
 	}
 	if (fsync(l->l_fd) == -1) {
 		/* What reached the disk is unknown now. */
 		l->l_failed = 1;
-		seterr(err, errlen, "ledger: fsync: %s", strerror(errno));
+		gw_seterr(err, errlen, "ledger: fsync: %s", strerror(errno));
 		return GW_ESYS;
 	}
 	l->l_size += (uint64_t)len;
@@ -540,7 +527,7 @@ file_replace(struct ledger *l, char *err, size_t errlen)
 
 	buf_init(&b, LEDGER_FILE_MAX);
 	if ((rv = file_build(l, &b)) != GW_OK) {
-		seterr(err, errlen, "ledger: %s", gw_strerror(rv));
+		gw_seterr(err, errlen, "ledger: %s", gw_strerror(rv));
 		goto out;
 	}
 	rv = GW_ESYS;
@@ -548,18 +535,18 @@ file_replace(struct ledger *l, char *err, size_t errlen)
 	if ((fd = openat(l->l_dirfd, LEDGER_TMP,
 		 O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) ==
 	    -1) {
-		seterr(
+		gw_seterr(
 		    err, errlen, "ledger: %s: %s", LEDGER_TMP, strerror(errno));
 		goto out;
 	}
 	if (write_all(fd, b.b_data, b.b_len, 0) == -1 || fsync(fd) == -1) {
-		seterr(
+		gw_seterr(
 		    err, errlen, "ledger: %s: %s", LEDGER_TMP, strerror(errno));
 		(void)unlinkat(l->l_dirfd, LEDGER_TMP, 0);
 		goto out;
 	}
 	if (renameat(l->l_dirfd, LEDGER_TMP, l->l_dirfd, LEDGER_FILE) == -1) {
-		seterr(err, errlen, "ledger: rename: %s", strerror(errno));
+		gw_seterr(err, errlen, "ledger: rename: %s", strerror(errno));
 		(void)unlinkat(l->l_dirfd, LEDGER_TMP, 0);
 		goto out;
 	}
@@ -573,7 +560,7 @@ file_replace(struct ledger *l, char *err, size_t errlen)
 	l->l_records = l->l_live + l->l_ncreated;
 	if (fsync(l->l_dirfd) == -1) {
 		l->l_failed = 1;
-		seterr(err, errlen, "ledger: fsync of the directory: %s",
+		gw_seterr(err, errlen, "ledger: fsync of the directory: %s",
 		    strerror(errno));
 		goto out;
 	}
@@ -601,20 +588,20 @@ file_load(struct ledger *l, char *err, size_t errlen)
 	int lineno = 0, rv = GW_ESYS;
 
 	if (fstat(l->l_fd, &st) == -1) {
-		seterr(err, errlen, "ledger: %s", strerror(errno));
+		gw_seterr(err, errlen, "ledger: %s", strerror(errno));
 		return GW_ESYS;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		seterr(err, errlen, "ledger: not a regular file");
+		gw_seterr(err, errlen, "ledger: not a regular file");
 		return GW_EINVAL;
 	}
 	if (st.st_size > LEDGER_FILE_MAX) {
-		seterr(err, errlen, "ledger: larger than %d bytes",
+		gw_seterr(err, errlen, "ledger: larger than %d bytes",
 		    LEDGER_FILE_MAX);
 		return GW_ETOOLONG;
 	}
 	if ((data = malloc((size_t)st.st_size + 1)) == NULL) {
-		seterr(err, errlen, "ledger: out of memory");
+		gw_seterr(err, errlen, "ledger: out of memory");
 		return GW_ENOMEM;
 	}
 	while (got < (size_t)st.st_size) {
@@ -623,7 +610,7 @@ file_load(struct ledger *l, char *err, size_t errlen)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			seterr(
+			gw_seterr(
 			    err, errlen, "ledger: read: %s", strerror(errno));
 			goto out;
 		}
@@ -640,7 +627,8 @@ file_load(struct ledger *l, char *err, size_t errlen)
 		if (lineno == 1) {
 			if (len != magiclen ||
 			    memcmp(data, LEDGER_MAGIC, magiclen) != 0) {
-				seterr(err, errlen, "ledger: bad first line");
+				gw_seterr(
+				    err, errlen, "ledger: bad first line");
 				rv = GW_ECORRUPT;
 				goto out;
 			}
@@ -650,13 +638,14 @@ file_load(struct ledger *l, char *err, size_t errlen)
 		if (rec_parse(&r, data + off, len) == -1) {
 			if (off + len + 1 == got)
 				break; /* the last line: torn */
-			seterr(
+			gw_seterr(
 			    err, errlen, "ledger: line %d is corrupt", lineno);
 			rv = GW_ECORRUPT;
 			goto out;
 		}
 		if (rec_apply(l, &r, msg, sizeof(msg)) != GW_OK) {
-			seterr(err, errlen, "ledger: line %d: %s", lineno, msg);
+			gw_seterr(
+			    err, errlen, "ledger: line %d: %s", lineno, msg);
 			rv = GW_ECORRUPT;
 			goto out;
 		}
@@ -673,7 +662,7 @@ file_load(struct ledger *l, char *err, size_t errlen)
 			/* Not even the magic line: start the file again. */
 			if (write_all(l->l_fd, LEDGER_MAGIC "\n", magiclen + 1,
 				0) == -1) {
-				seterr(err, errlen, "ledger: write: %s",
+				gw_seterr(err, errlen, "ledger: write: %s",
 				    strerror(errno));
 				goto out;
 			}
@@ -681,7 +670,7 @@ file_load(struct ledger *l, char *err, size_t errlen)
 		}
 		if (ftruncate(l->l_fd, (off_t)off) == -1 ||
 		    fsync(l->l_fd) == -1) {
-			seterr(err, errlen, "ledger: truncate: %s",
+			gw_seterr(err, errlen, "ledger: truncate: %s",
 			    strerror(errno));
 			goto out;
 		}
@@ -716,7 +705,7 @@ ledger_open(const char *dir, struct ledger **lp, char *err, size_t errlen)
 
 	*lp = NULL;
 	if ((l = calloc(1, sizeof(*l))) == NULL) {
-		seterr(err, errlen, "ledger: out of memory");
+		gw_seterr(err, errlen, "ledger: out of memory");
 		return GW_ENOMEM;
 	}
 	l->l_fd = l->l_lockfd = -1;
@@ -724,21 +713,21 @@ ledger_open(const char *dir, struct ledger **lp, char *err, size_t errlen)
 
 	if ((l->l_dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1) {
-		seterr(err, errlen, "ledger: %s: %s", dir, strerror(errno));
+		gw_seterr(err, errlen, "ledger: %s: %s", dir, strerror(errno));
 		goto fail;
 	}
 	if ((l->l_lockfd = openat(l->l_dirfd, LEDGER_LOCK,
 		 O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
-		seterr(err, errlen, "ledger: %s: %s", LEDGER_LOCK,
+		gw_seterr(err, errlen, "ledger: %s: %s", LEDGER_LOCK,
 		    strerror(errno));
 		goto fail;
 	}
 	if (flock(l->l_lockfd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno == EWOULDBLOCK) {
-			seterr(err, errlen, "ledger: %s is in use", dir);
+			gw_seterr(err, errlen, "ledger: %s is in use", dir);
 			rv = GW_EBUSY;
 		} else
-			seterr(
+			gw_seterr(
 			    err, errlen, "ledger: lock: %s", strerror(errno));
 		goto fail;
 	}
@@ -753,7 +742,7 @@ ledger_open(const char *dir, struct ledger **lp, char *err, size_t errlen)
 			goto fail;
 		log_info("ledger: created %s/%s", dir, LEDGER_FILE);
 	} else if (l->l_fd == -1) {
-		seterr(err, errlen, "ledger: %s: %s", LEDGER_FILE,
+		gw_seterr(err, errlen, "ledger: %s: %s", LEDGER_FILE,
 		    strerror(errno));
 		goto fail;
 	} else if ((rv = file_load(l, err, errlen)) != GW_OK)
@@ -796,12 +785,12 @@ ledger_intent(
 	    !ledger_label_ok(e->le_connection) ||
 	    !ledger_label_ok(e->le_grant) || !subject_ok(e->le_subject) ||
 	    e->le_expiry < 0) {
-		seterr(err, errlen, "ledger: invalid intent");
+		gw_seterr(err, errlen, "ledger: invalid intent");
 		return GW_EINVAL;
 	}
 	if (entry_find(l, e->le_name, e->le_host) != NULL) {
-		seterr(err, errlen, "ledger: %s@%s is already live", e->le_name,
-		    e->le_host);
+		gw_seterr(err, errlen, "ledger: %s@%s is already live",
+		    e->le_name, e->le_host);
 		return GW_EINVAL;
 	}
 	memset(&r, 0, sizeof(r));
@@ -822,15 +811,15 @@ mark(struct ledger *l, char kind, const char *name, const char *host, char *err,
 	int rv;
 
 	if (!ledger_name_ok(name) || !ledger_host_ok(host)) {
-		seterr(err, errlen, "ledger: invalid user name or host");
+		gw_seterr(err, errlen, "ledger: invalid user name or host");
 		return GW_EINVAL;
 	}
 	if ((e = entry_find(l, name, host)) == NULL) {
-		seterr(err, errlen, "ledger: %s@%s is not live", name, host);
+		gw_seterr(err, errlen, "ledger: %s@%s is not live", name, host);
 		return GW_EINVAL;
 	}
 	if (kind == 'C' && e->le_state != LEDGER_INTENT) {
-		seterr(err, errlen, "ledger: %s@%s is already created", name,
+		gw_seterr(err, errlen, "ledger: %s@%s is already created", name,
 		    host);
 		return GW_EINVAL;
 	}
@@ -873,7 +862,7 @@ ledger_compact(struct ledger *l, int force, char *err, size_t errlen)
 	int rv;
 
 	if (l->l_failed) {
-		seterr(err, errlen, "ledger: a write failed; reopen it");
+		gw_seterr(err, errlen, "ledger: a write failed; reopen it");
 		return GW_ESYS;
 	}
 	ledger_stats(l, &st);

@@ -56,6 +56,7 @@
 
 #include "broker/token.h"
 #include "common/error.h"
+#include "common/file.h"
 #include "common/log.h"
 
 /*
@@ -170,7 +171,6 @@ static int key_ec(json_t *, json_t *, uint32_t *, char *, size_t);
 static void keyset_free(struct token_keyset *);
 static int keyset_parse(const struct token_verifier *, const char *, size_t,
     struct token_keyset **, char *, size_t);
-static int file_read(const char *, char **, size_t *, char *, size_t);
 static int fetch(const char *, char **, size_t *, char *, size_t);
 static int
 fetch_keys(struct token_verifier *, struct token_keyset **, char *, size_t);
@@ -656,72 +656,6 @@ out:
 }
 
 /*
- * Reads a key set file.  Public keys are no secret, but whoever may write
- * the file may mint tokens: refuse files that group or others can write.
- */
-static int
-file_read(
-    const char *path, char **textp, size_t *lenp, char *err, size_t errlen)
-{
-	struct stat st;
-	char *text = NULL;
-	size_t off = 0;
-	ssize_t n;
-	int fd, r = GW_ESYS;
-
-	*textp = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		say(err, errlen, "%s: %s", path, strerror(errno));
-		return GW_ESYS;
-	}
-	if (fstat(fd, &st) == -1) {
-		say(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	r = GW_EINVAL;
-	if (!S_ISREG(st.st_mode)) {
-		say(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		say(err, errlen, "%s: writable by group or others", path);
-		r = GW_EPERM;
-		goto out;
-	}
-	if (st.st_size > TOKEN_JWKS_MAX) {
-		say(err, errlen, "%s: over %d bytes", path, TOKEN_JWKS_MAX);
-		r = GW_ETOOLONG;
-		goto out;
-	}
-	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
-		r = GW_ENOMEM;
-		goto out;
-	}
-	while (off < (size_t)st.st_size) {
-		n = read(fd, text + off, (size_t)st.st_size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			say(err, errlen, "%s: %s", path,
-			    n == 0 ? "file shrank" : strerror(errno));
-			r = GW_ESYS;
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	text[off] = '\0';
-	*textp = text;
-	*lenp = off;
-	text = NULL;
-	r = GW_OK;
-
-out:
-	free(text);
-	close(fd);
-	return r;
-}
-
-/*
  * One HTTPS GET through liboauth2's client, which verifies the server's
  * certificate.
  *
@@ -919,7 +853,9 @@ token_verifier_new(const struct conf_identity *id, char *err, size_t errlen)
 		goto nomem;
 
 	if (tv->tv_kind == CONF_JWKS_FILE) {
-		if (file_read(tv->tv_jwks, &text, &len, err, errlen) != GW_OK ||
+		/* Whoever may write the key set may mint tokens. */
+		if (file_read(tv->tv_jwks, TOKEN_JWKS_MAX, FILE_NOWRITE, &text,
+			&len, err, errlen) != GW_OK ||
 		    keyset_parse(tv, text, len, &tv->tv_keys, err, errlen) !=
 			GW_OK) {
 			free(text);

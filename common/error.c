@@ -17,6 +17,8 @@
 /* The string table for the error codes in error.h. */
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/error.h"
@@ -57,4 +59,17 @@ gw_strerror(int error)
 	if (error > 0 || error < GW_ERROR_MIN)
 		return "unknown error";
 	return gw_errors[-error];
+}
+
+/* Say why into a caller's buffer, which may be absent. */
+void
+gw_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }

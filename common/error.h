@@ -50,5 +50,7 @@
 #define GW_ERROR_MIN -24
 
 const char *gw_strerror(int);
+void gw_seterr(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif /* GW_ERROR_H */

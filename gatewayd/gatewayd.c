@@ -42,6 +42,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/file.h"
 #include "common/ipc.h"
 #include "common/log.h"
 #include "common/proctitle.h"
@@ -86,53 +87,21 @@ conf_error(void *arg, const char *msg)
 static struct conf *
 conf_load(const char *path, char **textp, size_t *lenp)
 {
-	struct stat st;
-	struct conf *conf = NULL;
-	char *text = NULL;
-	ssize_t n;
-	size_t off = 0;
-	int fd;
+	struct conf *conf;
+	char err[1024], *text;
+	size_t len;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		log_warn("%s", path);
+	if (file_read(path, CONF_FILE_MAX, FILE_NOWRITE | FILE_NOFOLLOW, &text,
+		&len, err, sizeof(err)) != GW_OK) {
+		log_warnx("%s", err);
 		return NULL;
 	}
-	if (fstat(fd, &st) == -1) {
-		log_warn("%s", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > CONF_FILE_MAX) {
-		log_warnx("%s: not a regular file of at most %d bytes", path,
-		    CONF_FILE_MAX);
-		goto out;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		log_warnx("%s: group or others can write it", path);
-		goto out;
-	}
-	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
-		log_warn("%s", path);
-		goto out;
-	}
-	while (off < (size_t)st.st_size) {
-		n = read(fd, text + off, (size_t)st.st_size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			log_warn("%s: read", path);
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	text[off] = '\0';
-	conf = conf_parse_buffer(path, text, off, conf_error, NULL);
-out:
-	close(fd);
+	conf = conf_parse_buffer(path, text, len, conf_error, NULL);
 	if (conf == NULL || textp == NULL)
 		free(text);
 	else {
 		*textp = text;
-		*lenp = off;
+		*lenp = len;
 	}
 	return conf;
 }

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/file.h"
 #include "policy/conf.h"
 
 /* The Makefile sets these from its installation directories. */
@@ -1970,55 +1971,17 @@ conf_parse_buffer(const char *name, const char *buf, size_t len,
 struct conf *
 conf_parse_file(const char *path, conf_error_fn *errfn, void *arg)
 {
-	struct conf *cf = NULL;
-	struct stat st;
-	char *buf = NULL, msg[1024];
-	size_t len = 0;
-	ssize_t n;
-	int fd;
+	struct conf *cf;
+	char *buf, msg[1024];
+	size_t len;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		(void)snprintf(msg, sizeof(msg), "%s: %s", path,
-		    strerror(errno));
-		goto fail;
-	}
-	if (fstat(fd, &st) == -1) {
-		(void)snprintf(msg, sizeof(msg), "%s: %s", path,
-		    strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		(void)snprintf(msg, sizeof(msg), "%s: not a regular file",
-		    path);
-		goto fail;
-	}
-	/* One byte more than the cap, so an oversized file shows. */
-	if ((buf = malloc(CONF_FILE_MAX + 1)) == NULL) {
-		(void)snprintf(msg, sizeof(msg), "%s: out of memory", path);
-		goto fail;
-	}
-	while (len < CONF_FILE_MAX + 1) {
-		n = read(fd, buf + len, CONF_FILE_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			(void)snprintf(msg, sizeof(msg), "%s: %s", path,
-			    strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += n;
+	if (file_read(path, CONF_FILE_MAX, 0, &buf, &len, msg,
+	    sizeof(msg)) != GW_OK) {
+		if (errfn != NULL)
+			errfn(arg, msg);
+		return NULL;
 	}
 	cf = conf_parse_buffer(path, buf, len, errfn, arg);
-	goto out;
-
- fail:
-	if (errfn != NULL)
-		errfn(arg, msg);
- out:
-	if (fd != -1)
-		close(fd);
 	free(buf);
 	return cf;
 }
