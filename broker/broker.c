@@ -232,13 +232,14 @@ static void
 parent_dispatch(evutil_socket_t fd, short ev, void *arg)
 {
 	static uint8_t payload[IPC_MAX_PAYLOAD];
-	const struct ipc_rule *rule;
 	struct ipc_hdr h;
 	union ipc_msg m;
-	int n, r, rfd;
+	int n, rfd;
 
 	for (;;) {
-		n = ipc_recv(&br->b_parent, &h, payload, sizeof(payload), &rfd);
+		n = ipc_read(&br->b_parent, parent_rules,
+		    sizeof(parent_rules) / sizeof(parent_rules[0]),
+		    parent_phase, &h, payload, sizeof(payload), &m, &rfd);
 		if (n == GW_EAGAIN)
 			return;
 		if (n == GW_ECLOSED) {
@@ -249,15 +250,8 @@ parent_dispatch(evutil_socket_t fd, short ev, void *arg)
 			exit(0);
 		}
 		if (n < 0)
-			fatalx("parent channel: %s", gw_strerror(n));
-		if ((r = ipc_check(parent_rules,
-			 sizeof(parent_rules) / sizeof(parent_rules[0]), &h,
-			 parent_phase, rfd, &rule)) != GW_OK)
-			fatalx("parent sent %s: %s", ipc_type_name(h.ih_type),
-			    gw_strerror(r));
-		if ((r = ipc_decode(h.ih_type, payload, (size_t)n, &m)))
-			fatalx("parent sent bad %s: %s",
-			    ipc_type_name(h.ih_type), gw_strerror(r));
+			fatalx("parent channel: %s: %s",
+			    ipc_type_name(h.ih_type), gw_strerror(n));
 		log_trace("ipc: %s from parent", ipc_type_name(h.ih_type));
 
 		switch (h.ih_type) {

@@ -259,13 +259,14 @@ static int
 bsession_read(struct bsession *bs)
 {
 	static uint8_t payload[IPC_MAX_PAYLOAD];
-	const struct ipc_rule *rule;
 	struct ipc_hdr h;
 	union ipc_msg m;
-	int n, r, fd;
+	int n, fd;
 
 	for (;;) {
-		n = ipc_recv(&bs->bs_chan, &h, payload, sizeof(payload), &fd);
+		n = ipc_read(&bs->bs_chan, worker_rules,
+		    sizeof(worker_rules) / sizeof(worker_rules[0]),
+		    bs->bs_phase, &h, payload, sizeof(payload), &m, &fd);
 		if (n == GW_EAGAIN)
 			return 0;
 		if (n == GW_ECLOSED) {
@@ -280,21 +281,9 @@ bsession_read(struct bsession *bs)
 			bsession_free(bs);
 			return -1;
 		}
+		/* A worker is not trusted: a broken message ends it. */
 		if (n < 0) {
-			bsession_violation(bs, "receive", n);
-			return -1;
-		}
-		r = ipc_check(worker_rules,
-		    sizeof(worker_rules) / sizeof(worker_rules[0]), &h,
-		    bs->bs_phase, fd, &rule);
-		if (fd != -1)
-			close(fd);
-		if (r != GW_OK) {
-			bsession_violation(bs, ipc_type_name(h.ih_type), r);
-			return -1;
-		}
-		if ((r = ipc_decode(h.ih_type, payload, (size_t)n, &m))) {
-			bsession_violation(bs, ipc_type_name(h.ih_type), r);
+			bsession_violation(bs, ipc_type_name(h.ih_type), n);
 			return -1;
 		}
 		log_trace("%s: ipc: %s from worker", bs->bs_tag,

@@ -322,6 +322,35 @@ ipc_check(const struct ipc_rule *table, size_t n, const struct ipc_hdr *h,
 	return GW_OK;
 }
 
+/*
+ * Receive one message, check it against the receiver's table in its
+ * current phase, and decode it: the three steps every receiver takes.
+ * Returns the payload length, GW_EAGAIN, GW_ECLOSED, or the error of the
+ * step that refused the message; h->ih_type names it for the log.  A
+ * descriptor that came with a refused message is closed.
+ */
+int
+ipc_read(struct ipc_chan *ch, const struct ipc_rule *table, size_t ntable,
+    uint32_t phase, struct ipc_hdr *h, uint8_t *payload, size_t max,
+    union ipc_msg *m, int *fdp)
+{
+	const struct ipc_rule *rule;
+	int n, r;
+
+	memset(h, 0, sizeof(*h));
+	if ((n = ipc_recv(ch, h, payload, max, fdp)) < 0)
+		return n;
+	if ((r = ipc_check(table, ntable, h, phase, *fdp, &rule)) == GW_OK)
+		r = ipc_decode(h->ih_type, payload, (size_t)n, m);
+	if (r != GW_OK) {
+		if (*fdp != -1)
+			close(*fdp);
+		*fdp = -1;
+		return r;
+	}
+	return n;
+}
+
 /* Text for logs and reasons: printable ASCII and nothing else. */
 int
 ipc_text_ok(const char *s)

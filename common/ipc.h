@@ -263,6 +263,9 @@ int ipc_check(const struct ipc_rule *, size_t, const struct ipc_hdr *, uint32_t,
 int ipc_decode(uint16_t, const uint8_t *, size_t, union ipc_msg *)
     __attribute__((warn_unused_result));
 int ipc_text_ok(const char *);
+int ipc_read(struct ipc_chan *, const struct ipc_rule *, size_t, uint32_t,
+    struct ipc_hdr *, uint8_t *, size_t, union ipc_msg *, int *)
+    __attribute__((warn_unused_result));
 
 int ipc_encode_config(struct buf *, const struct ipc_config *);
 int ipc_encode_creds(struct buf *, const struct ipc_creds *);

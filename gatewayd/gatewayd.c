@@ -386,13 +386,14 @@ static void
 broker_dispatch(evutil_socket_t fd, short ev, void *arg)
 {
 	static uint8_t payload[IPC_MAX_PAYLOAD];
-	const struct ipc_rule *rule;
 	struct ipc_hdr h;
 	union ipc_msg m;
-	int n, r, rfd;
+	int n, rfd;
 
 	for (;;) {
-		n = ipc_recv(&gw->p_broker, &h, payload, sizeof(payload), &rfd);
+		n = ipc_read(&gw->p_broker, parent_rules,
+		    sizeof(parent_rules) / sizeof(parent_rules[0]), 1, &h,
+		    payload, sizeof(payload), &m, &rfd);
 		if (n == GW_EAGAIN)
 			return;
 		if (n == GW_ECLOSED) {
@@ -400,16 +401,10 @@ broker_dispatch(evutil_socket_t fd, short ev, void *arg)
 			event_del(gw->p_broker_ev);
 			return;
 		}
+		/* The broker is trusted: a broken message is the end. */
 		if (n < 0)
-			fatalx("broker channel: %s", gw_strerror(n));
-		if ((r = ipc_check(parent_rules,
-			 sizeof(parent_rules) / sizeof(parent_rules[0]), &h, 1,
-			 rfd, &rule)) != GW_OK)
-			fatalx("broker sent %s: %s", ipc_type_name(h.ih_type),
-			    gw_strerror(r));
-		if ((r = ipc_decode(h.ih_type, payload, (size_t)n, &m)))
-			fatalx("broker sent bad %s: %s",
-			    ipc_type_name(h.ih_type), gw_strerror(r));
+			fatalx("broker channel: %s: %s",
+			    ipc_type_name(h.ih_type), gw_strerror(n));
 		log_trace("ipc: %s from broker", ipc_type_name(h.ih_type));
 
 		switch (h.ih_type) {

@@ -262,13 +262,14 @@ static void
 broker_dispatch(evutil_socket_t fd, short ev, void *arg)
 {
 	static uint8_t payload[IPC_MAX_PAYLOAD];
-	const struct ipc_rule *rule;
 	struct ipc_hdr h;
 	union ipc_msg m;
-	int n, r, rfd;
+	int n, rfd;
 
 	for (;;) {
-		n = ipc_recv(&wk->w_broker, &h, payload, sizeof(payload), &rfd);
+		n = ipc_read(&wk->w_broker, broker_rules,
+		    sizeof(broker_rules) / sizeof(broker_rules[0]),
+		    1u << wk->w_state, &h, payload, sizeof(payload), &m, &rfd);
 		if (n == GW_EAGAIN)
 			return;
 		if (n == GW_ECLOSED) {
@@ -277,16 +278,9 @@ broker_dispatch(evutil_socket_t fd, short ev, void *arg)
 			    "08S01", "gatewayd is shutting down");
 			return;
 		}
-		if (n < 0)
-			fatalx("broker channel: %s", gw_strerror(n));
-		r = ipc_check(broker_rules,
-		    sizeof(broker_rules) / sizeof(broker_rules[0]), &h,
-		    1u << wk->w_state, rfd, &rule);
-		if (r == GW_OK)
-			r = ipc_decode(h.ih_type, payload, (size_t)n, &m);
-		if (r != GW_OK) {
+		if (n < 0) {
 			log_warnx("broker sent %s: %s",
-			    ipc_type_name(h.ih_type), gw_strerror(r));
+			    ipc_type_name(h.ih_type), gw_strerror(n));
 			client_close(IPC_REASON_PROTOCOL, ER_UNKNOWN_ERROR,
 			    "08S01", "gatewayd internal error");
 			return;

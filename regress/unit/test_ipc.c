@@ -358,6 +358,59 @@ sample(struct buf *b, uint16_t type)
 	ck_assert_int_eq(r, GW_OK);
 }
 
+/* Receive, check and decode in one step; refusals close the fd. */
+START_TEST(read_checks_and_decodes)
+{
+	static const struct ipc_rule table[] = {
+	    {IPC_W2B_HELLO, 8, 8, 0, PH_START},
+	    {IPC_W2B_LOG, 3, 3 + IPC_TEXT_MAX, 0, PH_START | PH_RUN},
+	};
+	struct ipc_hello hello = {IPC_VERSION, 42};
+	struct ipc_log lg = {6, "bell \a"};
+	struct ipc_chan a, b;
+	struct ipc_hdr h;
+	union ipc_msg m;
+	uint8_t in[IPC_MAX_PAYLOAD];
+	struct buf pb;
+	int pfd[2], fd, n, before;
+
+	pair(&a, &b, 5);
+	buf_init(&pb, IPC_MAX_PAYLOAD);
+	ck_assert_int_eq(ipc_encode_hello(&pb, &hello), GW_OK);
+	ck_assert_int_eq(ipc_send(&a, IPC_W2B_HELLO, &pb, -1), GW_OK);
+	n = ipc_read(&b, table, 2, PH_START, &h, in, sizeof(in), &m, &fd);
+	ck_assert_int_eq(n, 8);
+	ck_assert_uint_eq(m.hello.pid, 42);
+	ck_assert_int_eq(fd, -1);
+
+	/* In the wrong phase: refused, and the descriptor with it closed. */
+	ck_assert_int_eq(pipe(pfd), 0);
+	before = count_fds();
+	ck_assert_int_eq(ipc_send(&a, IPC_W2B_HELLO, &pb, pfd[0]), GW_OK);
+	n = ipc_read(&b, table, 2, PH_RUN, &h, in, sizeof(in), &m, &fd);
+	ck_assert_int_eq(n, GW_EFD);
+	ck_assert_int_eq(fd, -1);
+	ck_assert_int_eq(count_fds(), before);
+	ck_assert_uint_eq(h.ih_type, IPC_W2B_HELLO);
+
+	/* Well framed but undecodable: the decoder's error. */
+	buf_reset(&pb);
+	ck_assert_int_eq(ipc_encode_log(&pb, &lg), GW_OK);
+	ck_assert_int_eq(ipc_send(&a, IPC_W2B_LOG, &pb, -1), GW_OK);
+	n = ipc_read(&b, table, 2, PH_RUN, &h, in, sizeof(in), &m, &fd);
+	ck_assert_int_eq(n, GW_ENUL);
+	ck_assert_uint_eq(h.ih_type, IPC_W2B_LOG);
+
+	ck_assert_int_eq(
+	    ipc_read(&b, table, 2, PH_RUN, &h, in, sizeof(in), &m, &fd),
+	    GW_EAGAIN);
+	close(pfd[0]);
+	close(pfd[1]);
+	buf_free(&pb);
+	unpair(&a, &b);
+}
+END_TEST
+
 /* The login travels whole; a login without a name or token does not. */
 START_TEST(auth_round_trip)
 {
@@ -1619,6 +1672,7 @@ suite_ipc(void)
 	tc = tcase_create("names");
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, auth_round_trip);
+	tcase_add_test(tc, read_checks_and_decodes);
 	tcase_add_test(tc, names_distinct);
 	tcase_add_test(tc, text_ok);
 	suite_add_tcase(s, tc);
