@@ -211,6 +211,31 @@ bsession_close_all(uint16_t reason, const char *text)
 	buf_free(&b);
 }
 
+/*
+ * What workers greet clients as: the first usable database's version,
+ * marked as ours.  MariaDB servers prefix "5.5.5-" for old clients, and
+ * MariaDB's clients expect it.
+ */
+static void
+greeting_version(char *dst, size_t dstsz)
+{
+	struct backend *be;
+
+	TAILQ_FOREACH(be, &br->b_backends, be_entry)
+		if (be->be_usable && be->be_version[0] != '\0')
+			break;
+	if (be == NULL) {
+		strlcpy(dst, "8.0.0-gatewayd", dstsz);
+		return;
+	}
+	snprintf(dst, dstsz, "%s%.40s-gatewayd",
+	    strstr(be->be_version, "MariaDB") != NULL &&
+		    strncmp(be->be_version, "5.5.5-", 6) != 0
+		? "5.5.5-"
+		: "",
+	    be->be_version);
+}
+
 /* Handlers return -1 when they ended (and freed) the session. */
 static int
 bsession_hello(struct bsession *bs, const struct ipc_hello *m)
@@ -231,8 +256,9 @@ bsession_hello(struct bsession *bs, const struct ipc_hello *m)
 	memset(&reply, 0, sizeof(reply));
 	reply.version = IPC_VERSION;
 	reply.pid = (uint32_t)getpid();
+	greeting_version(reply.server_version, sizeof(reply.server_version));
 	buf_init(&b, 64);
-	if (ipc_encode_hello(&b, &reply) != GW_OK)
+	if (ipc_encode_hello_reply(&b, &reply) != GW_OK)
 		fatalx("encode hello");
 	r = bsession_send(bs, IPC_B2W_HELLO, &b);
 	buf_free(&b);

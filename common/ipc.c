@@ -494,9 +494,14 @@ ipc_decode(uint16_t type, const uint8_t *p, size_t n, union ipc_msg *m)
 		ipc_decode_setup(&c, &m->setup);
 		break;
 	case IPC_W2B_HELLO:
+		m->hello.version = cur_u32(&c);
+		m->hello.pid = cur_u32(&c);
+		break;
 	case IPC_B2W_HELLO:
 		m->hello.version = cur_u32(&c);
 		m->hello.pid = cur_u32(&c);
+		ipc_text(&c, m->hello.server_version,
+		    sizeof(m->hello.server_version));
 		break;
 	case IPC_W2B_LOG:
 		m->log.level = cur_u8(&c);
@@ -625,6 +630,16 @@ ipc_encode_hello(struct buf *b, const struct ipc_hello *m)
 
 	PUT(buf_put_u32(b, m->version));
 	PUT(buf_put_u32(b, m->pid));
+	return GW_OK;
+}
+
+int
+ipc_encode_hello_reply(struct buf *b, const struct ipc_hello *m)
+{
+	int r;
+
+	PUT(ipc_encode_hello(b, m));
+	PUT(buf_put_str(b, m->server_version));
 	return GW_OK;
 }
 

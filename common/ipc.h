@@ -168,6 +168,7 @@ struct ipc_setup {
 struct ipc_hello {
 	uint32_t version;
 	uint32_t pid;
+	char server_version[64]; /* B2W_HELLO only: what to greet as */
 };
 
 struct ipc_log {
@@ -276,6 +277,7 @@ int ipc_encode_ready(struct buf *, const struct ipc_ready *);
 int ipc_encode_config_fail(struct buf *, const struct ipc_config_fail *);
 int ipc_encode_setup(struct buf *, const struct ipc_setup *);
 int ipc_encode_hello(struct buf *, const struct ipc_hello *);
+int ipc_encode_hello_reply(struct buf *, const struct ipc_hello *);
 int ipc_encode_log(struct buf *, const struct ipc_log *);
 int ipc_encode_bye(struct buf *, const struct ipc_bye *);
 int ipc_encode_auth(struct buf *, const struct ipc_auth *);

@@ -121,7 +121,11 @@ client_start(void)
 
 	buf_init(&b, 256);
 	r |= buf_put_u8(&b, 10);
-	r |= buf_put(&b, GREETING_VERSION, sizeof(GREETING_VERSION));
+	if (wk->w_server_version[0] != '\0')
+		r |= buf_put(
+		    &b, wk->w_server_version, strlen(wk->w_server_version) + 1);
+	else
+		r |= buf_put(&b, GREETING_VERSION, sizeof(GREETING_VERSION));
 	r |= buf_put_u32(&b, wk->w_conn_id);
 	r |= buf_put(&b, wk->w_scramble, 8);
 	r |= buf_put_u8(&b, 0);

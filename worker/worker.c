@@ -80,7 +80,7 @@ static void sig_term(evutil_socket_t, short, void *);
 	    1 << WS_CLOSING)
 
 static const struct ipc_rule broker_rules[] = {
-    {IPC_B2W_HELLO, 8, 8, 0, 1 << WS_SETUP},
+    {IPC_B2W_HELLO, 10, 10 + 64, 0, 1 << WS_SETUP},
     {IPC_B2W_CLOSE, 4, 4 + IPC_TEXT_MAX, 0, WS_ANY},
     {IPC_B2W_AUTH, 33, IPC_MAX_PAYLOAD, 0, 1 << WS_AUTH},
     {IPC_B2W_BACKEND, 0, 0, 1, 1 << WS_BACKEND},
@@ -290,6 +290,8 @@ broker_dispatch(evutil_socket_t fd, short ev, void *arg)
 			if (m.hello.version != IPC_VERSION)
 				fatalx("broker speaks version %u",
 				    m.hello.version);
+			strlcpy(wk->w_server_version, m.hello.server_version,
+			    sizeof(wk->w_server_version));
 			broker_hello();
 			break;
 		case IPC_B2W_AUTH:

@@ -76,7 +76,8 @@ struct worker {
 	uint8_t w_scramble[20];
 	uint16_t w_reason; /* why the session ends */
 	char w_reason_text[IPC_TEXT_MAX];
-	uint64_t w_caps; /* offered in the greeting */
+	uint64_t w_caps;	   /* offered in the greeting */
+	char w_server_version[64]; /* greeted as, from the broker */
 
 	/* The agent's login, kept for the database's. */
 	uint64_t w_client_caps; /* what the client's packets follow */

@@ -31,6 +31,13 @@ PY
 )
 gw_check "PyMySQL completes TLS too ($out)" [ "$out" = connected ]
 
+# The greeting mirrors the database's version, marked as the gateway's.
+dbver=$(db_sql 'SELECT VERSION()')
+out=$($GW_PY regress/e2e/mysqlwire.py 127.0.0.1 "$GW_PORT" greet)
+gw_check "greeting names the database's version ($out)" \
+    [ "$out" = "greeting 5.5.5-$dbver-gatewayd caps=$(echo "$out" |
+    sed 's/.*caps=//')" ]
+
 # A client that trusts another CA stops at the handshake.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     -keyout "$GW_TMP/other.key" -out "$GW_TMP/other.crt" -subj /CN=other \

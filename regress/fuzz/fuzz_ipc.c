@@ -102,8 +102,9 @@ encode(struct buf *b, uint16_t type, const union ipc_msg *m)
 	case IPC_P2W_SETUP:
 		return ipc_encode_setup(b, &m->setup);
 	case IPC_W2B_HELLO:
-	case IPC_B2W_HELLO:
 		return ipc_encode_hello(b, &m->hello);
+	case IPC_B2W_HELLO:
+		return ipc_encode_hello_reply(b, &m->hello);
 	case IPC_W2B_LOG:
 		return ipc_encode_log(b, &m->log);
 	case IPC_W2B_BYE:

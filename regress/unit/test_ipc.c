@@ -299,7 +299,7 @@ sample(struct buf *b, uint16_t type)
 	struct ipc_setup setup = {IPC_SETUP_TLS, 2, 10, 600, 1 << 24,
 	    "gatewayd", "/var/empty", "/etc/c.pem", "/etc/k.pem",
 	    "10.0.0.5:40000", "main"};
-	struct ipc_hello hello = {IPC_VERSION, 77};
+	struct ipc_hello hello = {IPC_VERSION, 77, "8.0.0-gatewayd"};
 	struct ipc_log lg = {LOG_INFO, "handshake done"};
 	struct ipc_bye bye = {IPC_REASON_TIMEOUT, "idle"};
 	static const uint8_t token[] = "eyJhbGciOiJFUzI1NiJ9.e30.c2ln";
@@ -336,8 +336,10 @@ sample(struct buf *b, uint16_t type)
 		r = ipc_encode_setup(b, &setup);
 		break;
 	case IPC_W2B_HELLO:
-	case IPC_B2W_HELLO:
 		r = ipc_encode_hello(b, &hello);
+		break;
+	case IPC_B2W_HELLO:
+		r = ipc_encode_hello_reply(b, &hello);
 		break;
 	case IPC_W2B_LOG:
 		r = ipc_encode_log(b, &lg);
@@ -365,7 +367,7 @@ START_TEST(read_checks_and_decodes)
 	    {IPC_W2B_HELLO, 8, 8, 0, PH_START},
 	    {IPC_W2B_LOG, 3, 3 + IPC_TEXT_MAX, 0, PH_START | PH_RUN},
 	};
-	struct ipc_hello hello = {IPC_VERSION, 42};
+	struct ipc_hello hello = {IPC_VERSION, 42, ""};
 	struct ipc_log lg = {6, "bell \a"};
 	struct ipc_chan a, b;
 	struct ipc_hdr h;
@@ -722,7 +724,7 @@ END_TEST
 
 START_TEST(rt_hello)
 {
-	struct ipc_hello in = {IPC_VERSION, 4242};
+	struct ipc_hello in = {IPC_VERSION, 4242, ""};
 	union ipc_msg m;
 	struct buf b;
 
@@ -734,10 +736,17 @@ START_TEST(rt_hello)
 	    ipc_decode(IPC_W2B_HELLO, b.b_data, b.b_len, &m), GW_OK);
 	ck_assert_uint_eq(m.hello.version, IPC_VERSION);
 	ck_assert_uint_eq(m.hello.pid, 4242);
+	/* The broker's hello also says what to greet clients as. */
+	ck_assert_int_eq(
+	    ipc_decode(IPC_B2W_HELLO, b.b_data, b.b_len, &m), GW_ETRUNC);
+	strlcpy(in.server_version, "5.5.5-10.11.6-MariaDB-gatewayd",
+	    sizeof(in.server_version));
+	buf_reset(&b);
+	ck_assert_int_eq(ipc_encode_hello_reply(&b, &in), GW_OK);
 	ck_assert_int_eq(
 	    ipc_decode(IPC_B2W_HELLO, b.b_data, b.b_len, &m), GW_OK);
-	ck_assert_uint_eq(m.hello.version, IPC_VERSION);
 	ck_assert_uint_eq(m.hello.pid, 4242);
+	ck_assert_str_eq(m.hello.server_version, in.server_version);
 	buf_free(&b);
 }
 END_TEST
