@@ -110,7 +110,10 @@ deps:
 	@sh scripts/deps
 
 %.o: %.c .paths
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Each object depends on the headers it included last time it was built.
+-include $(wildcard */*.d regress/*/*.d)
 
 # Objects carry the install paths: rebuild them when PREFIX and the
 # like change, so that "make install PREFIX=/usr" installs what it says.
@@ -252,7 +255,7 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/gatewayd/gatewayd.conf
 
 clean:
-	rm -f */*.o */*.a regress/*/*.o policy/parse.c $(PROGS) $(UNITS) \
+	rm -f */*.o */*.d */*.a regress/*/*.o regress/*/*.d policy/parse.c $(PROGS) $(UNITS) \
 	    $(REGRESS_PROGS) $(FUZZERS)
 	rm -f .paths
 	rm -rf run/regress

@@ -28,8 +28,12 @@
  */
 
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +42,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <sys/random.h>
 
 #include "broker/broker.h"
 #include "broker/ledger.h"
@@ -58,7 +63,7 @@ static struct window *
 window_open(const struct conf_connection *, const struct conf_grant *,
     const struct token_claims *, uint32_t, char *, size_t);
 static void window_expired(evutil_socket_t, short, void *);
-static void window_end(struct window *, const char *);
+static int window_end(struct window *, const char *, int64_t *);
 
 /* Rebuild the verifiers, open the ledger and sweep, after a load. */
 void
@@ -169,6 +174,7 @@ window_open(const struct conf_connection *cn, const struct conf_grant *gr,
 	struct timeval tv;
 	MYSQL *my;
 	int64_t now = time(NULL), expiry;
+	uint64_t rnd;
 
 	if ((be = backend_find(&br->b_backends, cn->cn_name)) == NULL ||
 	    (my = backend_admin(be, cn)) == NULL) {
@@ -193,6 +199,9 @@ window_open(const struct conf_connection *cn, const struct conf_grant *gr,
 	strlcpy(wi->wi_host, be->be_self, sizeof(wi->wi_host));
 	explicit_bzero(&mu, sizeof(mu));
 	wi->wi_expiry = expiry;
+	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+		fatal("getrandom");
+	snprintf(wi->wi_id, sizeof(wi->wi_id), "%016" PRIx64, rnd);
 	tv.tv_sec = expiry - now > 0 ? expiry - now : 0;
 	tv.tv_usec = 0;
 	if ((wi->wi_timer = evtimer_new(br->b_base, window_expired, wi)) ==
@@ -295,6 +304,61 @@ auth_login(struct bsession *bs, const struct ipc_auth *m)
 	auth_reply(bs, &res);
 }
 
+/* "address:port" of a socket's own end, as the server lists it. */
+static void
+sock_name(int fd, char *dst, size_t dstsz)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[INET6_ADDRSTRLEN], port[8];
+
+	dst[0] = '\0';
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) ||
+	    getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), port,
+		sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return;
+	snprintf(dst, dstsz, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
+	    host, port);
+}
+
+/*
+ * Kill the server thread of one session, found by the address of our
+ * end of its socket.  The worker's close ends the session at the
+ * gateway; this ends whatever it left running in the database.
+ */
+static void
+session_kill_thread(struct bsession *bs)
+{
+	const struct conf_connection *cn;
+	struct backend *be;
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	MYSQL *my;
+	char q[512], esc[2 * IPC_PEER_MAX + 1];
+
+	if (bs->bs_window == NULL || bs->bs_dialed[0] == '\0' ||
+	    (cn = conf_connection_find(
+		 br->b_conf, bs->bs_window->wi_connection)) == NULL ||
+	    (be = backend_find(&br->b_backends, cn->cn_name)) == NULL ||
+	    (my = backend_admin(be, cn)) == NULL)
+		return;
+	mysql_real_escape_string(my, esc, bs->bs_dialed, strlen(bs->bs_dialed));
+	snprintf(q, sizeof(q),
+	    "SELECT ID FROM information_schema.PROCESSLIST WHERE HOST = '%s'",
+	    esc);
+	if (mysql_query(my, q) != 0 || (res = mysql_store_result(my)) == NULL)
+		return;
+	while ((row = mysql_fetch_row(res)) != NULL)
+		if (row[0] != NULL &&
+		    strspn(row[0], "0123456789") == strlen(row[0])) {
+			snprintf(q, sizeof(q), "KILL CONNECTION %s", row[0]);
+			if (mysql_query(my, q) != 0)
+				log_debug("%s: %s", q, mysql_error(my));
+		}
+	mysql_free_result(res);
+}
+
 /* The worker asks for its database socket, once. */
 void
 auth_dial(struct bsession *bs)
@@ -322,6 +386,8 @@ auth_dial(struct bsession *bs)
 		bs->bs_phase = BS_ENDING;
 		return;
 	}
+	/* The server shows this session's thread by our end's address. */
+	sock_name(fd, bs->bs_dialed, sizeof(bs->bs_dialed));
 	buf_init(&b, 16);
 	r = ipc_send(&bs->bs_chan, IPC_B2W_BACKEND, &b, fd);
 	buf_free(&b);
@@ -340,9 +406,15 @@ auth_session_gone(struct bsession *bs)
 	bs->bs_window = NULL;
 }
 
-static void
-window_end(struct window *wi, const char *why)
+/*
+ * End a window: close its sessions, drop its user and kill its server
+ * threads.  *msp, if given, gets the milliseconds from the drop to the
+ * last thread gone; -1 when the database could not be reached.
+ */
+static int
+window_end(struct window *wi, const char *why, int64_t *msp)
 {
+	int rv = -1;
 	struct mint_drop_result dr;
 	struct conf_connection *cn;
 	struct bsession *bs;
@@ -379,22 +451,27 @@ window_end(struct window *wi, const char *why)
 		     sizeof(err)) != GW_OK)
 		log_warnx("window of %s on %s: drop %s: %s", wi->wi_subject,
 		    wi->wi_connection, wi->wi_user, err);
-	else
+	else {
 		log_info("window of %s on %s/%s ended (%s): %s dropped, %d "
 			 "server thread(s) gone in %" PRId64 " ms",
 		    wi->wi_subject, wi->wi_connection, wi->wi_grant, why,
 		    wi->wi_user, dr.md_sessions, dr.md_usec / 1000);
+		if (msp != NULL)
+			*msp = dr.md_usec / 1000;
+		rv = 0;
+	}
 
 	TAILQ_REMOVE(&br->b_windows, wi, wi_entry);
 	event_free(wi->wi_timer);
 	explicit_bzero(wi, sizeof(*wi));
 	free(wi);
+	return rv;
 }
 
 static void
 window_expired(evutil_socket_t fd, short ev, void *arg)
 {
-	window_end(arg, "the grant's window has ended");
+	(void)window_end(arg, "the grant's window has ended", NULL);
 }
 
 void
@@ -403,5 +480,54 @@ windows_end_all(void)
 	struct window *wi;
 
 	while ((wi = TAILQ_FIRST(&br->b_windows)) != NULL)
-		window_end(wi, "gatewayd is shutting down");
+		(void)window_end(wi, "gatewayd is shutting down", NULL);
+}
+
+struct window *
+window_by_id(const char *id)
+{
+	struct window *wi;
+
+	TAILQ_FOREACH(wi, &br->b_windows, wi_entry)
+		if (strcmp(wi->wi_id, id) == 0)
+			return wi;
+	return NULL;
+}
+
+/* An operator or approver ends a window before its time. */
+int
+window_revoke(struct window *wi, const char *by, int64_t *msp)
+{
+	char why[128];
+
+	snprintf(why, sizeof(why), "revoked by %s", by);
+	*msp = -1;
+	return window_end(wi, why, msp);
+}
+
+/* End one session: tell its worker, or have the parent kill it. */
+int
+session_kill(uint64_t id, const char *by)
+{
+	struct bsession *bs;
+	struct ipc_bye m;
+	struct buf b;
+
+	TAILQ_FOREACH(bs, &br->b_sessions, bs_entry)
+		if (bs->bs_id == id)
+			break;
+	if (bs == NULL || bs->bs_phase == BS_CLOSED)
+		return -1;
+	log_info("%s: ended by %s", bs->bs_tag, by);
+	memset(&m, 0, sizeof(m));
+	m.reason = IPC_REASON_REVOKED;
+	snprintf(m.text, sizeof(m.text), "gatewayd: session ended by %s", by);
+	buf_init(&b, 2048);
+	if (ipc_encode_bye(&b, &m) != GW_OK ||
+	    ipc_send(&bs->bs_chan, IPC_B2W_CLOSE, &b, -1) != GW_OK)
+		broker_parent_send(IPC_B2P_SESSION_KILL, bs->bs_id, NULL);
+	buf_free(&b);
+	session_kill_thread(bs);
+	bs->bs_phase = BS_ENDING;
+	return 0;
 }

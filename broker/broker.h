@@ -77,6 +77,7 @@ enum bs_phase {
  */
 struct window {
 	TAILQ_ENTRY(window) wi_entry;
+	char wi_id[17]; /* 16 hex digits, for gatewayctl */
 	char wi_subject[256];
 	char wi_connection[IPC_NAME_MAX];
 	char wi_grant[IPC_NAME_MAX];
@@ -108,7 +109,8 @@ struct bsession {
 	time_t bs_start;
 	char bs_peer[IPC_PEER_MAX];
 	uint16_t bs_listener;
-	struct window *bs_window; /* once granted */
+	struct window *bs_window;     /* once granted */
+	char bs_dialed[IPC_PEER_MAX]; /* our end of its database socket */
 };
 TAILQ_HEAD(bsessions, bsession);
 
@@ -149,6 +151,9 @@ void auth_dial(struct bsession *);
 void auth_session_gone(struct bsession *);
 void auth_conf_loaded(void);
 void windows_end_all(void);
+struct window *window_by_id(const char *);
+int window_revoke(struct window *, const char *, int64_t *);
+int session_kill(uint64_t, const char *);
 
 /* backend.c */
 void backend_check_all(struct backends *, const struct conf *);

@@ -205,6 +205,100 @@ ctl_status(void)
 	    "connections", conns);
 }
 
+static json_t *
+ctl_error(const char *msg)
+{
+	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
+}
+
+static json_t *
+ctl_cmd_status(struct ctl_client *cc, json_t *req)
+{
+	return ctl_status();
+}
+
+static json_t *
+ctl_cmd_reload(struct ctl_client *cc, json_t *req)
+{
+	broker_parent_send(IPC_B2P_RELOAD, 0, NULL);
+	return json_pack("{s:b}", "ok", 1);
+}
+
+/* Live grant windows, each with its sessions. */
+static json_t *
+ctl_cmd_grants(struct ctl_client *cc, json_t *req)
+{
+	json_t *list, *sessions, *o;
+	struct window *wi;
+	struct bsession *bs;
+	char id[24];
+
+	list = json_array();
+	TAILQ_FOREACH(wi, &br->b_windows, wi_entry) {
+		sessions = json_array();
+		TAILQ_FOREACH(bs, &br->b_sessions, bs_entry) {
+			if (bs->bs_window != wi)
+				continue;
+			snprintf(id, sizeof(id), "%016llx",
+			    (unsigned long long)bs->bs_id);
+			json_array_append_new(sessions, json_string(id));
+		}
+		o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:o}", "id", wi->wi_id,
+		    "subject", wi->wi_subject, "connection", wi->wi_connection,
+		    "grant", wi->wi_grant, "user", wi->wi_user, "expiry",
+		    (json_int_t)wi->wi_expiry, "sessions", sessions);
+		json_array_append_new(list, o);
+	}
+	return json_pack("{s:b,s:o}", "ok", 1, "grants", list);
+}
+
+static json_t *
+ctl_cmd_revoke(struct ctl_client *cc, json_t *req)
+{
+	struct window *wi;
+	const char *id;
+	int64_t ms;
+
+	if (json_unpack(req, "{s:s}", "id", &id) != 0)
+		return ctl_error("revoke: which grant window?");
+	if ((wi = window_by_id(id)) == NULL)
+		return ctl_error("no such grant window");
+	if (window_revoke(wi, cc->cc_name, &ms) == -1)
+		return json_pack("{s:b,s:s}", "ok", 0, "error",
+		    "sessions closed, but the database could not be reached "
+		    "to drop the user; the next sweep will");
+	return json_pack("{s:b,s:I}", "ok", 1, "drop_ms", (json_int_t)ms);
+}
+
+static json_t *
+ctl_cmd_kill(struct ctl_client *cc, json_t *req)
+{
+	unsigned long long id;
+	const char *hex;
+	char *end;
+
+	if (json_unpack(req, "{s:s}", "session", &hex) != 0)
+		return ctl_error("kill: which session?");
+	id = strtoull(hex, &end, 16);
+	if (*hex == '\0' || *end != '\0' || session_kill(id, cc->cc_name) == -1)
+		return ctl_error("no such session");
+	return json_pack("{s:b}", "ok", 1);
+}
+
+/* Each command, and the least role that may ask for it. */
+static const struct ctl_command {
+	const char *cm_name;
+	enum ctl_role cm_role;
+	json_t *(*cm_fn)(struct ctl_client *, json_t *);
+} ctl_commands[] = {
+    {"grants", CTL_APPROVER, ctl_cmd_grants},
+    {"kill", CTL_APPROVER, ctl_cmd_kill},
+    {"reload", CTL_OPERATOR, ctl_cmd_reload},
+    {"revoke", CTL_APPROVER, ctl_cmd_revoke},
+    {"status", CTL_APPROVER, ctl_cmd_status},
+    {NULL, CTL_NOBODY, NULL},
+};
+
 static void
 ctl_read(struct bufferevent *bev, void *arg)
 {
@@ -212,6 +306,7 @@ ctl_read(struct bufferevent *bev, void *arg)
 	struct evbuffer *in = bufferevent_get_input(bev);
 	json_error_t jerr;
 	json_t *req;
+	const struct ctl_command *cmdp;
 	const char *cmd = NULL;
 	char *line;
 	size_t len;
@@ -247,25 +342,19 @@ ctl_read(struct bufferevent *bev, void *arg)
 		return;
 	}
 
+	for (cmdp = ctl_commands; cmdp->cm_name != NULL; cmdp++)
+		if (strcmp(cmdp->cm_name, cmd) == 0)
+			break;
+	if (cmdp->cm_name == NULL) {
+		ctl_reply(cc, ctl_error("unknown command"));
+		json_decref(req);
+		return;
+	}
 	log_verbose("control: %s (uid %lu) asks %s", cc->cc_name,
-	    (unsigned long)cc->cc_uid,
-	    strcmp(cmd, "status") == 0 || strcmp(cmd, "reload") == 0
-		? cmd
-		: "an unknown command");
-	if (strcmp(cmd, "status") == 0)
-		ctl_reply(cc, ctl_status());
-	else if (strcmp(cmd, "reload") == 0) {
-		if (cc->cc_role != CTL_OPERATOR)
-			ctl_reply(cc,
-			    json_pack("{s:b,s:s}", "ok", 0, "error",
-				"permission denied: reload is for root"));
-		else {
-			broker_parent_send(IPC_B2P_RELOAD, 0, NULL);
-			ctl_reply(cc, json_pack("{s:b}", "ok", 1));
-		}
-	} else
-		ctl_reply(cc,
-		    json_pack(
-			"{s:b,s:s}", "ok", 0, "error", "unknown command"));
+	    (unsigned long)cc->cc_uid, cmdp->cm_name);
+	if (cmdp->cm_role > cc->cc_role)
+		ctl_reply(cc, ctl_error("permission denied: that is for root"));
+	else
+		ctl_reply(cc, cmdp->cm_fn(cc, req));
 	json_decref(req);
 }

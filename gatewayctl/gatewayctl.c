@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -36,7 +37,8 @@
 #define CTL_REPLY_MAX (4 * 1024 * 1024)
 
 static void usage(void) __attribute__((noreturn));
-static json_t *ctl_request(const char *, const char *);
+static json_t *ctl_request(const char *, json_t *);
+static void print_grants(json_t *);
 static void print_status(json_t *);
 
 static void
@@ -45,17 +47,20 @@ usage(void)
 	fprintf(stderr,
 	    "usage: gatewayctl [-j] [-s socket] command\n"
 	    "commands:\n"
-	    "  status    the broker, its connections and sessions\n"
-	    "  reload    reload the configuration (root only)\n");
+	    "  status          the broker, its connections and sessions\n"
+	    "  grants          live grant windows and their sessions\n"
+	    "  revoke ID       end a grant window now\n"
+	    "  kill SESSION    end one session now\n"
+	    "  reload          reload the configuration (root only)\n");
 	exit(2);
 }
 
 static json_t *
-ctl_request(const char *path, const char *command)
+ctl_request(const char *path, json_t *req)
 {
 	struct sockaddr_un sun;
 	json_error_t jerr;
-	json_t *req, *reply;
+	json_t *reply;
 	char *text, *buf;
 	size_t len = 0;
 	ssize_t n;
@@ -73,12 +78,10 @@ ctl_request(const char *path, const char *command)
 		fprintf(stderr, "gatewayctl: %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
-	req = json_pack("{s:s}", "command", command);
 	if (req == NULL || (text = json_dumps(req, JSON_COMPACT)) == NULL) {
 		fprintf(stderr, "gatewayctl: out of memory\n");
 		exit(1);
 	}
-	json_decref(req);
 	/* A refusal may arrive, and the socket close, before we write. */
 	if (dprintf(fd, "%s\n", text) < 0 && errno != EPIPE &&
 	    errno != ECONNRESET) {
@@ -112,6 +115,35 @@ ctl_request(const char *path, const char *command)
 		exit(1);
 	}
 	return reply;
+}
+
+static void
+print_grants(json_t *st)
+{
+	json_t *o, *sess;
+	size_t i, j;
+	time_t now = time(NULL);
+
+	printf("%-16s %-16s %-16s %-20s %-8s %s\n", "ID", "SUBJECT", "GRANT",
+	    "USER", "LEFT", "SESSIONS");
+	json_array_foreach(json_object_get(st, "grants"), i, o) {
+		char grant[64];
+
+		snprintf(grant, sizeof(grant), "%s/%s",
+		    json_string_value(json_object_get(o, "connection")),
+		    json_string_value(json_object_get(o, "grant")));
+		printf("%-16s %-16s %-16s %-20s %-7llds ",
+		    json_string_value(json_object_get(o, "id")),
+		    json_string_value(json_object_get(o, "subject")), grant,
+		    json_string_value(json_object_get(o, "user")),
+		    (long long)(json_integer_value(
+				    json_object_get(o, "expiry")) -
+			now));
+		sess = json_object_get(o, "sessions");
+		json_array_foreach(sess, j, o)
+			printf("%s%s", j ? "," : "", json_string_value(o));
+		printf("%s\n", json_array_size(sess) ? "" : "-");
+	}
 }
 
 static void
@@ -150,7 +182,7 @@ int
 main(int argc, char *argv[])
 {
 	const char *path = GW_CTLSOCK;
-	json_t *reply;
+	json_t *reply, *req;
 	int ch, jflag = 0, ok;
 
 	while ((ch = getopt(argc, argv, "js:")) != -1) {
@@ -167,12 +199,22 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1 ||
-	    (strcmp(argv[0], "status") != 0 && strcmp(argv[0], "reload") != 0))
+	if (argc == 1 &&
+	    (strcmp(argv[0], "status") == 0 || strcmp(argv[0], "reload") == 0 ||
+		strcmp(argv[0], "grants") == 0))
+		req = json_pack("{s:s}", "command", argv[0]);
+	else if (argc == 2 && strcmp(argv[0], "revoke") == 0)
+		req =
+		    json_pack("{s:s,s:s}", "command", "revoke", "id", argv[1]);
+	else if (argc == 2 && strcmp(argv[0], "kill") == 0)
+		req = json_pack(
+		    "{s:s,s:s}", "command", "kill", "session", argv[1]);
+	else
 		usage();
 
 	signal(SIGPIPE, SIG_IGN);
-	reply = ctl_request(path, argv[0]);
+	reply = ctl_request(path, req);
+	json_decref(req);
 	ok = json_is_true(json_object_get(reply, "ok"));
 	if (jflag) {
 		json_dumpf(reply, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -182,6 +224,15 @@ main(int argc, char *argv[])
 		    json_string_value(json_object_get(reply, "error")));
 	else if (strcmp(argv[0], "status") == 0)
 		print_status(reply);
+	else if (strcmp(argv[0], "grants") == 0)
+		print_grants(reply);
+	else if (strcmp(argv[0], "revoke") == 0)
+		printf("revoked; the database had no thread of it left after "
+		       "%lld ms\n",
+		    (long long)json_integer_value(
+			json_object_get(reply, "drop_ms")));
+	else if (strcmp(argv[0], "kill") == 0)
+		printf("session ended\n");
 	else
 		printf("reload requested\n");
 	json_decref(reply);
