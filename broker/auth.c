@@ -63,6 +63,9 @@ static struct window *
 window_open(const struct conf_connection *, const struct conf_grant *,
     const struct token_claims *, uint32_t, char *, size_t);
 static void window_expired(evutil_socket_t, short, void *);
+static void keys_refresh(evutil_socket_t, short, void *);
+
+static struct event *keys_timer;
 static int window_end(struct window *, const char *, int64_t *);
 
 /* Rebuild the verifiers, open the ledger and sweep, after a load. */
@@ -92,6 +95,16 @@ auth_conf_loaded(void)
 			    id->id_name, err);
 		TAILQ_INSERT_TAIL(&br->b_verifiers, ve, ve_entry);
 	}
+	/* Fetched key sets start empty: fetch now, then on schedule. */
+	keys_refresh(-1, 0, NULL);
+	if (keys_timer == NULL) {
+		struct timeval tv = {TOKEN_REFRESH_MIN, 0};
+
+		keys_timer =
+		    event_new(br->b_base, -1, EV_PERSIST, keys_refresh, NULL);
+		if (keys_timer == NULL || event_add(keys_timer, &tv) == -1)
+			fatalx("key refresh timer");
+	}
 
 	if (br->b_ledger == NULL &&
 	    ledger_open(br->b_conf->cf_state_dir, &br->b_ledger, err,
@@ -110,6 +123,32 @@ auth_conf_loaded(void)
 			log_info("connection %s: dropped %d minted user(s) no "
 				 "longer live, %d failed",
 			    cn->cn_name, sw.ms_dropped, sw.ms_failed);
+	}
+}
+
+/*
+ * Refresh the identities' fetched key sets.  Each verifier fetches only
+ * when its own "refresh" interval has passed, and never more than once
+ * a minute however often it fails.  XXX A fetch blocks the broker.
+ */
+static void
+keys_refresh(evutil_socket_t fd, short ev, void *arg)
+{
+	struct verifier *ve;
+	int r;
+
+	TAILQ_FOREACH(ve, &br->b_verifiers, ve_entry) {
+		if (ve->ve_tv == NULL)
+			continue;
+		r = token_verifier_refresh(ve->ve_tv, time(NULL));
+		if (r < 0)
+			log_warnx("identity %s: key set fetch failed: %s",
+			    ve->ve_identity->id_name,
+			    token_verifier_error(ve->ve_tv));
+		else if (r > 0)
+			log_info("identity %s: %d key(s) loaded",
+			    ve->ve_identity->id_name,
+			    token_verifier_nkeys(ve->ve_tv));
 	}
 }
 

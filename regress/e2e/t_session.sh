@@ -17,9 +17,16 @@ GW_SHOP_EXTRA='
 	}
 	grant "held" to group "needs-ok" {
 		select on "shop.*"
-		approval by group "dba"
+				approval by group "dba"
 	}'
-gw_conf
+# A second identity whose key set cannot be fetched: logged, harmless.
+gw_conf <<'CONF'
+identity "remote" {
+	issuer "https://idp.invalid/"
+	audience "gatewayd"
+	jwks uri "https://127.0.0.1:1/jwks.json"
+}
+CONF
 gw_start
 
 via() {
@@ -38,6 +45,8 @@ out=$(via -u shop --password="$token" \
 gw_check "mariadb client: the same rows as a direct connection" \
     [ "$out" = "$direct" ]
 gw_check "one minted user for the window" [ "$(minted)" = 1 ]
+gw_check "an unreachable key set is logged, and other identities work" \
+    grep -q 'identity remote: key set fetch failed' "$GW_TMP/gatewayd.log"
 out=$(via -u shop/read --password="$token" -e 'SELECT CURRENT_USER()')
 gw_check "a second session in the window reuses the user ($out)" \
     sh -c "echo '$out' | grep -q '^gw_[0-9a-f]\{12\}@' && [ $(minted) = 1 ]"
