@@ -614,3 +614,18 @@ gw_done() {
 	fi
 	exit 0
 }
+
+# --- common shapes ---------------------------------------------------
+
+# The usual start: users, MariaDB, certificates, the default
+# configuration (plus stdin, if any, as gw_conf takes it) and gatewayd.
+gw_up() {
+	gw_users && db_start && gw_certs && gw_conf && gw_start "$@"
+}
+
+# gw_mariadb ARGS...: the mariadb client through the gateway, over TLS
+# with the certificate verified, tab-separated and without headers.
+gw_mariadb() {
+	mariadb --no-defaults --ssl-verify-server-cert --ssl-ca="$GW_CA" \
+	    -h 127.0.0.1 -P "$GW_PORT" -N -B "$@" 2>&1
+}

@@ -5,11 +5,7 @@
 # password lives in the broker and in no worker.
 . regress/e2e/lib.sh
 gw_setup
-gw_users
-db_start
-gw_certs
-gw_conf
-gw_start
+gw_up
 
 child() {
 	ps -o pid=,args= --ppid "$GW_PID" | awk -v t="$1" \

@@ -4,11 +4,7 @@
 # and is refused to others; the control socket refuses unknown uids.
 . regress/e2e/lib.sh
 gw_setup
-gw_users
-db_start
-gw_certs
-gw_conf
-gw_start
+gw_up
 
 CTL="$GW_TOP/gatewayctl/gatewayctl -s $GW_TMP/ctl.sock"
 greets() {

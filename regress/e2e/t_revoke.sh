@@ -5,26 +5,18 @@
 # Who may do it is decided by the caller's uid.
 . regress/e2e/lib.sh
 gw_setup
-gw_users
-db_start
-gw_certs
-gw_conf
-gw_start
+gw_up
 CTL="$GW_TOP/gatewayctl/gatewayctl -s $GW_TMP/ctl.sock"
 
-via() {
-	mariadb --no-defaults --ssl-verify-server-cert --ssl-ca="$GW_CA" \
-	    -h 127.0.0.1 -P "$GW_PORT" -N -B "$@" 2>&1
-}
 threads() {
 	db_sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST
 	    WHERE User LIKE 'gw\\_%'"
 }
 token=$(gw_token agent-9 analysts)
 
-via -u shop --password="$token" -e 'SELECT SLEEP(30)' >"$GW_TMP/q1" &
+gw_mariadb -u shop --password="$token" -e 'SELECT SLEEP(30)' >"$GW_TMP/q1" &
 q1=$!
-via -u shop --password="$token" -e 'SELECT SLEEP(30)' >"$GW_TMP/q2" &
+gw_mariadb -u shop --password="$token" -e 'SELECT SLEEP(30)' >"$GW_TMP/q2" &
 q2=$!
 for i in $(seq 50); do
 	[ "$(threads)" = 2 ] && break
@@ -76,6 +68,6 @@ gw_check "no window is left" \
     sh -c "$CTL -j grants | grep -q '\"grants\": \\[\\]'"
 gw_log_wait 'ended \(revoked by root\)' 5
 gw_check "the broker logs who revoked it" [ $? = 0 ]
-out=$(via -u shop --password="$token" -e 'SELECT 1')
+out=$(gw_mariadb -u shop --password="$token" -e 'SELECT 1')
 gw_check "a new login opens a new window" [ "$out" = 1 ]
 gw_done

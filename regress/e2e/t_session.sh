@@ -29,10 +29,6 @@ identity "remote" {
 CONF
 gw_start
 
-via() {
-	mariadb --no-defaults --ssl-verify-server-cert --ssl-ca="$GW_CA" \
-	    -h 127.0.0.1 -P "$GW_PORT" -N -B "$@" 2>&1
-}
 minted() {
 	db_sql "SELECT COUNT(*) FROM mysql.user WHERE User LIKE 'gw\\_%'"
 }
@@ -40,20 +36,20 @@ WIRE="$GW_PY regress/e2e/mysqlwire.py 127.0.0.1 $GW_PORT"
 token=$(gw_token agent-1 analysts)
 
 direct=$(db_sql "SELECT id, name, email FROM shop.customers ORDER BY id")
-out=$(via -u shop --password="$token" \
+out=$(gw_mariadb -u shop --password="$token" \
     -e 'SELECT id, name, email FROM shop.customers ORDER BY id')
 gw_check "mariadb client: the same rows as a direct connection" \
     [ "$out" = "$direct" ]
 gw_check "one minted user for the window" [ "$(minted)" = 1 ]
 gw_check "an unreachable key set is logged, and other identities work" \
     grep -q 'identity remote: key set fetch failed' "$GW_TMP/gatewayd.log"
-out=$(via -u shop/read --password="$token" -e 'SELECT CURRENT_USER()')
+out=$(gw_mariadb -u shop/read --password="$token" -e 'SELECT CURRENT_USER()')
 gw_check "a second session in the window reuses the user ($out)" \
     sh -c "echo '$out' | grep -q '^gw_[0-9a-f]\{12\}@' && [ $(minted) = 1 ]"
-out=$(via -u shop --password="$token" -e 'SELECT COUNT(*) FROM mysql.user')
+out=$(gw_mariadb -u shop --password="$token" -e 'SELECT COUNT(*) FROM mysql.user')
 gw_check "the minted user sees only what the grant gives" \
     sh -c "echo '$out' | grep -q 'ERROR 1142'"
-out=$(via -u shop --password="$token" \
+out=$(gw_mariadb -u shop --password="$token" \
     -e 'SELECT 1; SELECT 2; BEGIN; SELECT COUNT(*) FROM shop.orders; COMMIT')
 gw_check "multi-statements and a transaction" \
     [ "$(echo "$out" | tr '\n' ' ')" = "1 2 4 " ]
@@ -105,11 +101,11 @@ for case in \
     "garbage:not.a.token"; do
 	name=${case%%:*}
 	tok=${case#*:}
-	out=$(via -u shop --password="$tok" -e 'SELECT 1')
+	out=$(gw_mariadb -u shop --password="$tok" -e 'SELECT 1')
 	gw_check "$name: access denied" \
 	    sh -c "echo '$out' | grep -q '^ERROR 1045 (28000): Access denied'"
 done
-out=$(via -u nosuch --password="$token" -e 'SELECT 1')
+out=$(gw_mariadb -u nosuch --password="$token" -e 'SELECT 1')
 gw_check "unknown connection: access denied" \
     sh -c "echo '$out' | grep -q '^ERROR 1045 (28000): Access denied'"
 gw_check "no user minted for any refused login" [ "$(minted)" = "$before" ]
@@ -127,7 +123,7 @@ gw_check "COM_PING passes; CHANGE_USER, SHUTDOWN and 0x60 are refused" \
 # The window ends: the session is cut, the user is gone with its threads.
 btoken=$(gw_token agent-3 brief)
 start=$(date +%s)
-out=$(via -u shop --password="$btoken" -e 'SELECT SLEEP(30)')
+out=$(gw_mariadb -u shop --password="$btoken" -e 'SELECT SLEEP(30)')
 took=$(($(date +%s) - start))
 gw_check "a session ends with its 4 s window (after $took s)" \
     [ "$took" -le 10 ]

@@ -5,11 +5,7 @@
 # records the protocol and cipher.
 . regress/e2e/lib.sh
 gw_setup
-gw_users
-db_start
-gw_certs
-gw_conf
-gw_start
+gw_up
 
 token=$(gw_token agent-1 analysts)
 out=$(mariadb --no-defaults --ssl-verify-server-cert --ssl-ca="$GW_CA" \
