@@ -6,6 +6,13 @@
 # the noise of a shared machine falls on all three alike; figures are
 # medians over rounds, ratios are taken within a round, then the median.
 #
+# What differs between the paths: MariaDB ends TLS itself on the direct
+# and haproxy paths; gatewayd ends the agent's TLS in its worker and, as
+# it has no TLS towards the database yet, talks plaintext to MariaDB.
+# sysbench uses server-side prepared statements (its default); they pass
+# through the gateway, so --db-ps-mode is left alone.  haproxy runs with
+# its defaults (one thread per core).
+#
 # Run from the top of the tree after "make all regress/bench/tls-connect"
 # (or "make bench").  Environment: BENCH_ROUNDS (3), BENCH_TIME (seconds
 # per sysbench run, 8), BENCH_CONNECT_TIME (seconds per tls-connect run,
@@ -215,14 +222,23 @@ measure_connect() {
 	_path=$1
 	set -- $(path_args "$_path")
 	[ "$_path" != gatewayd ] || wait_reaped
+	_c0=$(proxy_ticks "$_path")
 	if ! TLSC_PASSWORD=$3 "$TLSC" -j "$CJ" -t "$CT" -c "$GW_CA" \
 	    127.0.0.1 "$1" "$2" >"$SB/out" 2>&1; then
 		cat "$SB/out" >&2
 		echo "run.sh: tls-connect on $_path failed" >&2
 		return 1
 	fi
+	[ "$_path" != gatewayd ] || wait_reaped
+	_c1=$(proxy_ticks "$_path")
 	_r=$(awk '/per_second/ { print $NF }' "$SB/out")
+	_n=$(awk '/per_second/ { print $2 }' "$SB/out")
 	record tls_connect "$_path" sessions_per_s "$_r"
+	if [ "$_path" != direct ]; then
+		record tls_connect "$_path" cpu_us_per_session \
+		    "$(echo "$_c0 $_c1 $_n" | awk -v hz="$HZ" \
+		    '{ printf "%.1f", ($2 - $1) / hz * 1e6 / $3 }')"
+	fi
 	record tls_connect "$_path" failures \
 	    "$(awk '/per_second/ { print $4 }' "$SB/out")"
 	say "round $ROUND tls_connect $_path: $_r/s"
@@ -360,20 +376,22 @@ END {
 		if ((r, t, "haproxy", m) in v && v[r, t, "haproxy", m] > 0)
 			put(t SUBSEP "rh" SUBSEP m, v[k] / v[r, t, "haproxy", m])
 	}
-	fmt = "%-37s %10s %10s %10s %8s %8s\n"
+	fmt = "%-40s %10s %10s %10s %8s %8s\n"
 	printf "medians over %d rounds; ratios are gatewayd / other, " \
-	    "taken within each round\n\n", rounds
+	    "taken within each round;\nnew TLS sessions: %d clients " \
+	    "connecting, logging in, SELECT 1, quit\n\n", rounds, cj
 	printf fmt, "figure", "direct", "haproxy", "gatewayd", "gw/dir",
 	    "gw/hap"
 	n = split("ps1 qps|ps1 p95_us|ps8 qps|ps8 p95_us|ps32 qps|" \
 	    "ps32 p95_us|ro8 qps|ro8 p95_us|ps1 cpu_us_per_query|" \
 	    "ps8 cpu_us_per_query|ps32 cpu_us_per_query|" \
-	    "ro8 cpu_us_per_query|tls_connect sessions_per_s", rows, "|")
+	    "ro8 cpu_us_per_query|tls_connect sessions_per_s|" \
+	    "tls_connect cpu_us_per_session", rows, "|")
 	label["ps1"] = "point_select 1 thr"
 	label["ps8"] = "point_select 8 thr"
 	label["ps32"] = "point_select 32 thr"
 	label["ro8"] = "read_only 8 thr"
-	label["tls_connect"] = "new TLS sessions (" cj " clients)"
+	label["tls_connect"] = "new TLS sessions"
 	for (i = 1; i <= n; i++) {
 		split(rows[i], f, " ")
 		t = f[1]; m = f[2]
