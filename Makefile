@@ -2,6 +2,7 @@
 #
 #   make            build everything
 #   make check      install missing packages, build, run every test
+#   make bench      gatewayd against direct MariaDB and haproxy
 #   make run        the demo: throwaway MariaDB, demo policy, local keys
 #   make install    PREFIX, DESTDIR, SYSCONFDIR, LOCALSTATEDIR as usual
 #
@@ -101,8 +102,8 @@ FUZZ_SRCS =	$(sort $(wildcard regress/fuzz/fuzz_*.c))
 FUZZERS =	$(FUZZ_SRCS:.c=)
 FUZZ_SECONDS ?=	20
 
-.PHONY: all deps check check-only unit e2e fuzz run demo-up demo-down \
-	install clean format format-check FORCE
+.PHONY: all deps check check-only unit e2e fuzz bench run demo-up \
+	demo-down install clean format format-check FORCE
 
 all: $(PROGS)
 
@@ -156,6 +157,10 @@ regress/prog/mint-test: regress/prog/mint-test.o broker/mint.o \
     broker/ledger.o $(LIBPOLICY) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(MYSQL_LIBS)
 
+# The benchmark's client speaks the wire protocol itself, with OpenSSL.
+regress/bench/tls-connect: regress/bench/tls-connect.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(SSL_LIBS)
+
 # Unit tests of broker modules link those modules' objects.
 regress/unit/test_ledger: regress/unit/test_ledger.o broker/ledger.o \
     $(LIBPOLICY) $(LIBCOMMON)
@@ -207,6 +212,9 @@ e2e: all $(REGRESS_PROGS)
 fuzz: $(FUZZERS)
 	sh regress/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
+bench: all $(REGRESS_PROGS) regress/bench/tls-connect
+	sh regress/bench/run.sh
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	sh scripts/demo run
@@ -255,7 +263,8 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/gatewayd/gatewayd.conf
 
 clean:
-	rm -f */*.o */*.d */*.a regress/*/*.o regress/*/*.d policy/parse.c $(PROGS) $(UNITS) \
-	    $(REGRESS_PROGS) $(FUZZERS)
+	rm -f */*.o */*.d */*.a regress/*/*.o regress/*/*.d policy/parse.c \
+	    $(PROGS) $(UNITS) $(REGRESS_PROGS) $(FUZZERS) \
+	    regress/bench/tls-connect
 	rm -f .paths
 	rm -rf run/regress
