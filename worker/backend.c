@@ -22,7 +22,9 @@
  * the packets the database sends suit the agent's client as they are.
  * When the connection has "tls ca", the broker sends the CA's text with
  * the socket and the login goes inside TLS, the database's certificate
- * checked against that CA and the configured host.
+ * checked against that CA and the configured host.  The plugin exchange
+ * itself (mysql_native_password or caching_sha2_password) is the state
+ * machine of common/dbauth.c.
  */
 
 #include <sys/types.h>
@@ -44,7 +46,6 @@
 #include "common/mysql.h"
 #include "worker/worker.h"
 
-#define NATIVE_PLUGIN  "mysql_native_password"
 #define BACKEND_HS_MAX (64 * 1024)
 #define BK_CERT_TELL   "gatewayd: cannot verify the database's certificate"
 
@@ -169,8 +170,8 @@ backend_greeting(const uint8_t *p, size_t len)
 {
 	struct mysql_handshake hs;
 	struct mysql_login ml;
-	uint8_t scramble[MYSQL_NATIVE_LEN];
-	struct buf b;
+	struct buf b, resp;
+	const char *plugin;
 	uint64_t want;
 	int r;
 
@@ -198,14 +199,12 @@ backend_greeting(const uint8_t *p, size_t len)
 		    (unsigned long long)(want & ~hs.hs_caps));
 		return;
 	}
-	if (hs.hs_auth_len < MYSQL_SCRAMBLE_LEN) {
-		backend_fail("greeting without a full scramble");
-		return;
-	}
-	if (mysql_native_scramble(wk->w_grant.db_password,
-		strlen(wk->w_grant.db_password), hs.hs_auth, MYSQL_SCRAMBLE_LEN,
-		scramble) != GW_OK) {
-		backend_fail("cannot compute the scramble");
+	buf_init(&resp, MYSQL_AUTH_MAX);
+	if ((r = dbauth_start(&wk->w_bauth, wk->w_grant.db_password,
+		 strlen(wk->w_grant.db_password), wk->w_btls != NULL, &hs,
+		 &resp, &plugin)) != GW_OK) {
+		buf_free(&resp);
+		backend_fail("cannot answer the greeting: %s", gw_strerror(r));
 		return;
 	}
 
@@ -216,18 +215,18 @@ backend_greeting(const uint8_t *p, size_t len)
 	ml.ml_charset = wk->w_charset ? wk->w_charset : hs.hs_charset;
 	ml.ml_user.ms_p = wk->w_grant.db_user;
 	ml.ml_user.ms_len = strlen(wk->w_grant.db_user);
-	ml.ml_auth = scramble;
-	ml.ml_auth_len = sizeof(scramble);
+	ml.ml_auth = resp.b_data;
+	ml.ml_auth_len = resp.b_len;
 	ml.ml_db.ms_p = wk->w_db;
 	ml.ml_db.ms_len = strlen(wk->w_db);
-	ml.ml_plugin.ms_p = NATIVE_PLUGIN;
-	ml.ml_plugin.ms_len = sizeof(NATIVE_PLUGIN) - 1;
+	ml.ml_plugin.ms_p = plugin;
+	ml.ml_plugin.ms_len = strlen(plugin);
 	wk->w_bseq = 1;
 	if (wk->w_btls != NULL) {
 		buf_init(&wk->w_blogin, BACKEND_HS_MAX);
 		if (mysql_build_login(&wk->w_blogin, &ml) != GW_OK)
 			fatalx("database login packet");
-		explicit_bzero(scramble, sizeof(scramble));
+		buf_free(&resp);
 		buf_init(&b, MYSQL_SSL_REQUEST_LEN);
 		if (mysql_build_ssl_request(&b, &ml) != GW_OK ||
 		    backend_send(&b) == -1)
@@ -239,63 +238,51 @@ backend_greeting(const uint8_t *p, size_t len)
 	buf_init(&b, BACKEND_HS_MAX);
 	if (mysql_build_login(&b, &ml) != GW_OK || backend_send(&b) == -1)
 		fatalx("database login packet");
-	explicit_bzero(b.b_data, b.b_len);
 	buf_free(&b);
-	explicit_bzero(scramble, sizeof(scramble));
+	buf_free(&resp);
 	wk->w_bstate = BK_AUTH;
 }
 
 static void
 backend_reply(const uint8_t *p, size_t len)
 {
-	struct mysql_auth_switch as;
 	struct mysql_err er;
-	uint8_t scramble[MYSQL_NATIVE_LEN];
 	char msg[LOG_ESCAPE_MAX];
 	struct buf b;
+	int r;
 
-	if (len == 0) {
-		backend_fail("empty reply");
-		return;
-	}
-	switch (p[0]) {
-	case MYSQL_OK_HDR:
+	buf_init(&b, MYSQL_AUTH_MAX);
+	r = dbauth_reply(&wk->w_bauth, p, len, &b);
+	switch (r) {
+	case DBA_SEND:
+		if (backend_send(&b) == -1)
+			fatalx("database auth reply");
+		break;
+	case DBA_WAIT:
+		break;
+	case DBA_OK:
+		dbauth_clear(&wk->w_bauth);
 		backend_ready(p, len);
-		return;
-	case MYSQL_ERR_HDR:
+		break;
+	case DBA_ERR:
+		dbauth_clear(&wk->w_bauth);
 		if (mysql_parse_err(p, len, CLIENT_PROTOCOL_41, &er) != GW_OK) {
 			backend_fail("malformed error");
-			return;
+			break;
 		}
 		log_escape(msg, sizeof(msg), er.er_msg.ms_p, er.er_msg.ms_len);
 		backend_fail("error %u: %s", er.er_code, msg);
-		return;
-	case MYSQL_EOF_HDR:
-		if (mysql_parse_auth_switch(p, len, &as) != GW_OK ||
-		    as.as_plugin.ms_len != sizeof(NATIVE_PLUGIN) - 1 ||
-		    memcmp(as.as_plugin.ms_p, NATIVE_PLUGIN,
-			as.as_plugin.ms_len) != 0 ||
-		    as.as_len < MYSQL_SCRAMBLE_LEN) {
-			/* XXX Only mysql_native_password is spoken here. */
-			backend_fail("switch to an unsupported plugin");
-			return;
-		}
-		if (mysql_native_scramble(wk->w_grant.db_password,
-			strlen(wk->w_grant.db_password), as.as_data,
-			MYSQL_SCRAMBLE_LEN, scramble) != GW_OK) {
-			backend_fail("cannot compute the scramble");
-			return;
-		}
-		buf_init(&b, 64);
-		if (buf_put(&b, scramble, sizeof(scramble)) != GW_OK ||
-		    backend_send(&b) == -1)
-			fatalx("database auth switch");
-		buf_free(&b);
-		explicit_bzero(scramble, sizeof(scramble));
-		return;
+		break;
 	default:
-		backend_fail("unexpected reply 0x%02x", p[0]);
+		if (len > 0)
+			backend_fail("%s: reply 0x%02x in the %s exchange",
+			    gw_strerror(r), p[0],
+			    dbauth_plugin_name(&wk->w_bauth));
+		else
+			backend_fail("%s", gw_strerror(r));
+		dbauth_clear(&wk->w_bauth);
 	}
+	buf_free(&b);
 }
 
 /* Logged in: tell the agent, and start relaying. */

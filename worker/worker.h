@@ -28,6 +28,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "common/dbauth.h"
 #include "common/ipc.h"
 
 /* Descriptor layout, as the parent sets it up (see gatewayd/parent.h). */
@@ -94,6 +95,7 @@ struct worker {
 	struct ssl_ctx_st *w_btls;     /* built from the CA the broker sent */
 	char w_bhost[IPC_HOST_MAX];    /* name the certificate must bear */
 	struct buf w_blogin;	       /* login, held while TLS starts */
+	struct dbauth w_bauth;	       /* the login's plugin exchange */
 	int w_bstate;		       /* backend login step */
 	uint8_t w_bseq;
 	struct event *w_expiry;
