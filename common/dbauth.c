@@ -46,37 +46,59 @@ dbauth_plugin(const struct mysql_str *name, enum dbauth_plugin *pp)
 		*pp = DBA_PLUGIN_NATIVE;
 		return GW_OK;
 	}
-	/* XXX client_ed25519 (MariaDB) is not spoken yet. */
+	if (name->ms_len == sizeof(DBAUTH_ED25519) - 1 &&
+	    memcmp(name->ms_p, DBAUTH_ED25519, name->ms_len) == 0) {
+		*pp = DBA_PLUGIN_ED25519;
+		return GW_OK;
+	}
 	return GW_EPLUGIN;
 }
 
 const char *
 dbauth_plugin_name(const struct dbauth *da)
 {
-	return da->da_plugin == DBA_PLUGIN_SHA2 ? DBAUTH_SHA2 : DBAUTH_NATIVE;
+	switch (da->da_plugin) {
+	case DBA_PLUGIN_SHA2:
+		return DBAUTH_SHA2;
+	case DBA_PLUGIN_ED25519:
+		return DBAUTH_ED25519;
+	default:
+		return DBAUTH_NATIVE;
+	}
 }
 
 /* The plugin's first answer to the nonce, into out. */
 static int
 dbauth_scramble(struct dbauth *da, struct buf *out)
 {
-	uint8_t s[MYSQL_SHA2_LEN];
+	uint8_t s[MYSQL_ED25519_LEN];
 	size_t n;
 	int r;
 
-	if (da->da_plugin == DBA_PLUGIN_SHA2) {
+	switch (da->da_plugin) {
+	case DBA_PLUGIN_SHA2:
 		n = MYSQL_SHA2_LEN;
-		r = mysql_sha2_scramble(da->da_pw, da->da_pwlen, da->da_nonce,
-		    sizeof(da->da_nonce), s);
-	} else {
+		r = mysql_sha2_scramble(
+		    da->da_pw, da->da_pwlen, da->da_nonce, da->da_noncelen, s);
+		da->da_state = DBA_SENT;
+		break;
+	case DBA_PLUGIN_ED25519:
+		/* One signature, and the server has all it needs. */
+		n = MYSQL_ED25519_LEN;
+		r = mysql_ed25519_sign(da->da_pw, da->da_pwlen, da->da_nonce,
+		    da->da_noncelen, s, NULL);
+		da->da_state = DBA_WAIT_OK;
+		break;
+	default:
 		n = MYSQL_NATIVE_LEN;
-		r = mysql_native_scramble(da->da_pw, da->da_pwlen, da->da_nonce,
-		    sizeof(da->da_nonce), s);
+		r = mysql_native_scramble(
+		    da->da_pw, da->da_pwlen, da->da_nonce, da->da_noncelen, s);
+		da->da_state = DBA_SENT;
+		break;
 	}
 	if (r == GW_OK)
 		r = buf_put(out, s, n);
 	explicit_bzero(s, sizeof(s));
-	da->da_state = DBA_SENT;
 	return r;
 }
 
@@ -100,7 +122,10 @@ dbauth_start(struct dbauth *da, const char *pw, size_t pwlen, int tls,
 	da->da_pwlen = pwlen;
 	da->da_tls = tls;
 	memcpy(da->da_nonce, hs->hs_auth, MYSQL_SCRAMBLE_LEN);
-	if (dbauth_plugin(&hs->hs_plugin, &da->da_plugin) != GW_OK)
+	da->da_noncelen = MYSQL_SCRAMBLE_LEN;
+	/* A greeting's nonce is too short for client_ed25519. */
+	if (dbauth_plugin(&hs->hs_plugin, &da->da_plugin) != GW_OK ||
+	    da->da_plugin == DBA_PLUGIN_ED25519)
 		da->da_plugin = DBA_PLUGIN_NATIVE;
 	*pluginp = dbauth_plugin_name(da);
 	return dbauth_scramble(da, out);
@@ -121,9 +146,18 @@ dbauth_switch(struct dbauth *da, const uint8_t *p, size_t len, struct buf *out)
 		return r;
 	if ((r = dbauth_plugin(&as.as_plugin, &da->da_plugin)) != GW_OK)
 		return r;
-	if ((r = mysql_auth_nonce(as.as_data, as.as_len, &nonce)) != GW_OK)
-		return r;
-	memcpy(da->da_nonce, nonce, MYSQL_SCRAMBLE_LEN);
+	if (da->da_plugin == DBA_PLUGIN_ED25519) {
+		if (as.as_len != MYSQL_ED25519_NONCE_LEN)
+			return GW_EPROTO;
+		memcpy(da->da_nonce, as.as_data, as.as_len);
+		da->da_noncelen = as.as_len;
+	} else {
+		r = mysql_auth_nonce(as.as_data, as.as_len, &nonce);
+		if (r != GW_OK)
+			return r;
+		memcpy(da->da_nonce, nonce, MYSQL_SCRAMBLE_LEN);
+		da->da_noncelen = MYSQL_SCRAMBLE_LEN;
+	}
 	if ((r = dbauth_scramble(da, out)) != GW_OK)
 		return r;
 	return DBA_SEND;
@@ -167,7 +201,7 @@ dbauth_more(struct dbauth *da, const uint8_t *p, size_t len, struct buf *out)
 		return r == GW_OK ? DBA_SEND : r;
 	case DBA_SHA2_KEY:
 		r = mysql_sha2_rsa(da->da_pw, da->da_pwlen, da->da_nonce,
-		    sizeof(da->da_nonce), am.as_data, am.as_len, ct, sizeof(ct),
+		    da->da_noncelen, am.as_data, am.as_len, ct, sizeof(ct),
 		    &ctlen);
 		if (r == GW_OK)
 			r = buf_put(out, ct, ctlen);

@@ -18,12 +18,13 @@
  * The client side of a database login's authentication exchange, as a
  * pure state machine: given the password, the greeting's plugin and
  * nonce, and then each packet the server sends, it says what to send
- * back.  It speaks mysql_native_password and caching_sha2_password
- * (MySQL 8's default): the fast scramble, and full authentication with
+ * back.  It speaks mysql_native_password, caching_sha2_password
+ * (MySQL 8's default: the fast scramble, and full authentication with
  * the password in clear inside TLS or encrypted under the server's RSA
- * key without it.  Nothing here touches a socket, so the worker drives
- * it over its database connection and the unit tests over recorded and
- * computed packets.
+ * key without it) and MariaDB's client_ed25519, which a server reaches
+ * by a switch: its nonce is longer than a greeting's.  Nothing here
+ * touches a socket, so the worker drives it over its database
+ * connection and the unit tests over recorded and computed packets.
  */
 
 #ifndef GW_DBAUTH_H
@@ -36,8 +37,9 @@
 
 struct buf;
 
-#define DBAUTH_NATIVE "mysql_native_password"
-#define DBAUTH_SHA2   "caching_sha2_password"
+#define DBAUTH_NATIVE  "mysql_native_password"
+#define DBAUTH_SHA2    "caching_sha2_password"
+#define DBAUTH_ED25519 "client_ed25519"
 
 /* Steps of the exchange. */
 enum dbauth_state {
@@ -49,6 +51,7 @@ enum dbauth_state {
 enum dbauth_plugin {
 	DBA_PLUGIN_NATIVE,
 	DBA_PLUGIN_SHA2,
+	DBA_PLUGIN_ED25519,
 };
 
 struct dbauth {
@@ -58,7 +61,8 @@ struct dbauth {
 	int da_switched;   /* one AuthSwitchRequest allowed */
 	const char *da_pw; /* the caller's, not copied */
 	size_t da_pwlen;
-	uint8_t da_nonce[MYSQL_SCRAMBLE_LEN];
+	uint8_t da_nonce[MYSQL_ED25519_NONCE_LEN];
+	size_t da_noncelen;
 };
 
 /* What dbauth_reply() found; negative codes from common/error.h. */

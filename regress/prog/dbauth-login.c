@@ -20,7 +20,8 @@
  * in plaintext, answers the greeting and every authentication packet
  * with common/dbauth.c, as the worker does, then sends one query and
  * prints the first column of each row.  regress/e2e/t_sha2.sh runs it
- * against regress/e2e/fake_mysql8.py.
+ * against regress/e2e/fake_mysql8.py, t_ed25519.sh against MariaDB with
+ * a user identified via ed25519.
  *
  * usage: dbauth-login host port user password query
  */

@@ -19,8 +19,9 @@
  * login's plugin exchange.  The server's packets are built here as a
  * MySQL 8 server sends them; the expected answers are the published
  * caching_sha2_password vectors (also in test_mysql.c), hashes computed
- * apart with OpenSSL's digests, and an RSA key made for the test, with
- * which the test decrypts the password as the server would.
+ * apart with OpenSSL's digests, an RSA key made for the test, with
+ * which the test decrypts the password as the server would, and
+ * OpenSSL's own Ed25519 signatures and verification.
  */
 
 #include <stdint.h>
@@ -64,6 +65,7 @@ static void greeting(struct mysql_handshake *, const char *, const char *);
 static size_t auth_switch(uint8_t *, const char *, const char *);
 static void native_expect(const char *, const uint8_t *, uint8_t *);
 static size_t pubkey_pem(EVP_PKEY *, uint8_t *, size_t);
+static size_t ed_switch(uint8_t *, const uint8_t *);
 static Suite *suite_dbauth(void);
 
 /* A greeting with plugin and a 20-byte nonce and its NUL. */
@@ -304,6 +306,82 @@ START_TEST(native_and_switch)
 }
 END_TEST
 
+/* The switch to client_ed25519 as MariaDB sends it: 32 bytes of nonce. */
+static size_t
+ed_switch(uint8_t *p, const uint8_t *nonce)
+{
+	p[0] = MYSQL_EOF_HDR;
+	memcpy(p + 1, DBAUTH_ED25519, sizeof(DBAUTH_ED25519));
+	memcpy(p + 1 + sizeof(DBAUTH_ED25519), nonce, 32);
+	return 1 + sizeof(DBAUTH_ED25519) + 32;
+}
+
+/*
+ * client_ed25519.  The key is SHA-512 of the password; for a password of
+ * 32 bytes that is RFC 8032's key with the password as seed, so the
+ * signature must be OpenSSL's, byte for byte.  For other lengths the
+ * signature must verify, with OpenSSL, under the key we derive.
+ */
+START_TEST(ed25519)
+{
+	static const char pw32[] = "0123456789abcdef0123456789abcdef";
+	uint8_t nonce[32], pkt[128], sig[64], pk[32];
+	struct mysql_handshake hs;
+	struct dbauth da;
+	const char *plugin;
+	EVP_MD_CTX *md;
+	EVP_PKEY *k;
+	struct buf out;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(nonce); i++)
+		nonce[i] = (uint8_t)(i * 37 + 11);
+	buf_init(&out, MYSQL_AUTH_MAX);
+	greeting(&hs, DBAUTH_NATIVE, NONCE1);
+	ck_assert_int_eq(
+	    dbauth_start(&da, pw32, 32, 0, &hs, &out, &plugin), GW_OK);
+	buf_reset(&out);
+	n = ed_switch(pkt, nonce);
+	ck_assert_int_eq(dbauth_reply(&da, pkt, n, &out), DBA_SEND);
+	ck_assert_str_eq(dbauth_plugin_name(&da), DBAUTH_ED25519);
+	ck_assert_uint_eq(out.b_len, 64);
+	k = EVP_PKEY_new_raw_private_key(
+	    EVP_PKEY_ED25519, NULL, (const uint8_t *)pw32, 32);
+	ck_assert_ptr_nonnull(k);
+	md = EVP_MD_CTX_new();
+	ck_assert_int_eq(EVP_DigestSignInit(md, NULL, NULL, NULL, k), 1);
+	n = sizeof(sig);
+	ck_assert_int_eq(EVP_DigestSign(md, sig, &n, nonce, 32), 1);
+	ck_assert_mem_eq(out.b_data, sig, 64);
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(k);
+	/* Nothing more to exchange: OK, or an error. */
+	ck_assert_int_eq(
+	    dbauth_reply(&da, fast_ok, sizeof(fast_ok), &out), GW_EPROTO);
+	ck_assert_int_eq(
+	    dbauth_reply(&da, ok_pkt, sizeof(ok_pkt), &out), DBA_OK);
+
+	/* A password of another length: the signature verifies. */
+	ck_assert_int_eq(
+	    mysql_ed25519_sign(PW, strlen(PW), nonce, 32, sig, pk), GW_OK);
+	k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk, 32);
+	ck_assert_ptr_nonnull(k);
+	md = EVP_MD_CTX_new();
+	ck_assert_int_eq(EVP_DigestVerifyInit(md, NULL, NULL, NULL, k), 1);
+	ck_assert_int_eq(EVP_DigestVerify(md, sig, 64, nonce, 32), 1);
+	sig[40] ^= 1;
+	ck_assert_int_ne(EVP_DigestVerify(md, sig, 64, nonce, 32), 1);
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(k);
+	ck_assert_int_eq(
+	    mysql_ed25519_sign(PW, strlen(PW), nonce, 20, sig, NULL),
+	    GW_EINVAL);
+	ck_assert_int_eq(
+	    mysql_ed25519_sign(PW, 0, nonce, 32, sig, NULL), GW_EINVAL);
+	buf_free(&out);
+}
+END_TEST
+
 /* Plugins we do not speak, ERR, and packets that make no sense. */
 START_TEST(refusals)
 {
@@ -319,12 +397,18 @@ START_TEST(refusals)
 
 	buf_init(&out, MYSQL_AUTH_MAX);
 	/* An unknown plugin in the greeting: native, and let it switch. */
-	greeting(&hs, "client_ed25519", NONCE1);
+	greeting(&hs, "dialog", NONCE1);
 	ck_assert_int_eq(
 	    dbauth_start(&da, PW, strlen(PW), 0, &hs, &out, &plugin), GW_OK);
 	ck_assert_str_eq(plugin, DBAUTH_NATIVE);
-	n = auth_switch(pkt, "client_ed25519", NONCE2);
+	n = auth_switch(pkt, "dialog", NONCE2);
 	ck_assert_int_eq(dbauth_reply(&da, pkt, n, &out), GW_EPLUGIN);
+	/* client_ed25519 with a 20-byte nonce. */
+	greeting(&hs, DBAUTH_NATIVE, NONCE1);
+	ck_assert_int_eq(
+	    dbauth_start(&da, PW, strlen(PW), 0, &hs, &out, &plugin), GW_OK);
+	n = auth_switch(pkt, DBAUTH_ED25519, NONCE2);
+	ck_assert_int_eq(dbauth_reply(&da, pkt, n, &out), GW_EPROTO);
 	n = auth_switch(pkt, "mysql_clear_password", NONCE2);
 	greeting(&hs, DBAUTH_NATIVE, NONCE1);
 	ck_assert_int_eq(
@@ -371,6 +455,7 @@ suite_dbauth(void)
 	tcase_add_test(tc, sha2_full_tls);
 	tcase_add_test(tc, sha2_full_rsa);
 	tcase_add_test(tc, native_and_switch);
+	tcase_add_test(tc, ed25519);
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);
 	return s;
