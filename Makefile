@@ -97,7 +97,7 @@ PROGS =		gatewayd/gatewayd broker/gatewayd-broker \
 UNIT_SRCS =	$(sort $(wildcard regress/unit/test_*.c))
 UNITS =		$(UNIT_SRCS:.c=)
 REGRESS_PROGS =	regress/prog/sandbox-probe regress/prog/rogue-worker \
-		regress/prog/mint-test
+		regress/prog/mint-test regress/prog/dbauth-login
 FUZZ_SRCS =	$(sort $(wildcard regress/fuzz/fuzz_*.c))
 FUZZERS =	$(FUZZ_SRCS:.c=)
 FUZZ_SECONDS ?=	20
@@ -152,6 +152,9 @@ regress/prog/sandbox-probe: regress/prog/sandbox-probe.o \
 
 regress/prog/rogue-worker: regress/prog/rogue-worker.o $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^
+
+regress/prog/dbauth-login: regress/prog/dbauth-login.o $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SSL_LIBS)
 
 regress/prog/mint-test: regress/prog/mint-test.o broker/mint.o \
     broker/ledger.o $(LIBPOLICY) $(LIBCOMMON)

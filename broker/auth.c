@@ -398,37 +398,71 @@ session_kill_thread(struct bsession *bs)
 	mysql_free_result(res);
 }
 
-/* The worker asks for its database socket, once. */
+/* Tell the worker the database cannot be had, and end the session. */
+static void
+auth_dial_fail(struct bsession *bs, const char *why)
+{
+	struct ipc_bye m;
+	struct buf b;
+
+	log_warnx("%s: cannot reach the database: %s", bs->bs_tag, why);
+	memset(&m, 0, sizeof(m));
+	m.reason = IPC_REASON_INTERNAL;
+	strlcpy(m.text, "gatewayd: cannot reach the database", sizeof(m.text));
+	buf_init(&b, 2048);
+	if (ipc_encode_bye(&b, &m) == GW_OK &&
+	    ipc_send(&bs->bs_chan, IPC_B2W_CLOSE, &b, -1) != GW_OK)
+		log_debug("%s: worker did not take the close", bs->bs_tag);
+	buf_free(&b);
+	bs->bs_phase = BS_ENDING;
+}
+
+/*
+ * The worker asks for its database socket, once.  With "tls ca" the
+ * socket comes with the CA's text and the name to check the database's
+ * certificate against: the worker makes the TLS connection itself.
+ */
 void
 auth_dial(struct bsession *bs)
 {
+	static uint8_t pem[IPC_CA_MAX];
 	const struct conf_connection *cn;
-	struct ipc_bye m;
+	struct ipc_backend m;
 	struct buf b;
 	char err[256];
 	int fd, r;
 
 	cn = conf_connection_find(br->b_conf, bs->bs_window->wi_connection);
-	if (cn == NULL || (fd = backend_dial(cn, err, sizeof(err))) == -1) {
-		log_warnx("%s: cannot reach the database: %s", bs->bs_tag,
-		    cn ? err : "connection removed");
-		memset(&m, 0, sizeof(m));
-		m.reason = IPC_REASON_INTERNAL;
-		strlcpy(m.text, "gatewayd: cannot reach the database",
-		    sizeof(m.text));
-		buf_init(&b, 2048);
-		if (ipc_encode_bye(&b, &m) == GW_OK &&
-		    ipc_send(&bs->bs_chan, IPC_B2W_CLOSE, &b, -1) != GW_OK)
-			log_debug(
-			    "%s: worker did not take the close", bs->bs_tag);
-		buf_free(&b);
-		bs->bs_phase = BS_ENDING;
+	if (cn == NULL) {
+		auth_dial_fail(bs, "connection removed");
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	if (cn->cn_tls_ca != NULL) {
+		if (backend_ca(cn, pem, sizeof(pem), &m.ca_len, err,
+			sizeof(err)) == -1) {
+			auth_dial_fail(bs, err);
+			return;
+		}
+		m.flags |= IPC_BACKEND_TLS;
+		m.ca = pem;
+		/* XXX Over a Unix socket there is no name to check. */
+		if (cn->cn_host != NULL &&
+		    strlcpy(m.host, cn->cn_host, sizeof(m.host)) >=
+			sizeof(m.host)) {
+			auth_dial_fail(bs, "host name too long");
+			return;
+		}
+	}
+	if ((fd = backend_dial(cn, err, sizeof(err))) == -1) {
+		auth_dial_fail(bs, err);
 		return;
 	}
 	/* The server shows this session's thread by our end's address. */
 	sock_name(fd, bs->bs_dialed, sizeof(bs->bs_dialed));
-	buf_init(&b, 16);
-	r = ipc_send(&bs->bs_chan, IPC_B2W_BACKEND, &b, fd);
+	buf_init(&b, IPC_MAX_PAYLOAD);
+	if ((r = ipc_encode_backend(&b, &m)) == GW_OK)
+		r = ipc_send(&bs->bs_chan, IPC_B2W_BACKEND, &b, fd);
 	buf_free(&b);
 	close(fd);
 	if (r != GW_OK)

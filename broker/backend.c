@@ -23,11 +23,13 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -252,6 +254,49 @@ backend_dial(const struct conf_connection *cn, char *err, size_t errsz)
 	}
 	freeaddrinfo(res);
 	return -1;
+}
+
+/*
+ * Read the CA file of a connection with "tls ca", for the worker, which
+ * cannot open files.  It is read at each dial, as the admin login reads
+ * it at each check, so a renewed CA needs no reload; the broker's user
+ * must be able to read it.
+ */
+int
+backend_ca(const struct conf_connection *cn, uint8_t *pem, size_t pemsz,
+    size_t *lenp, char *err, size_t errsz)
+{
+	struct stat st;
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	*lenp = 0;
+	if ((fd = open(cn->cn_tls_ca, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) ==
+	    -1) {
+		snprintf(err, errsz, "%s: %s", cn->cn_tls_ca, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uintmax_t)st.st_size > pemsz) {
+		snprintf(err, errsz, "%s: not a regular file of 1 to %zu bytes",
+		    cn->cn_tls_ca, pemsz);
+		close(fd);
+		return -1;
+	}
+	while (off < (size_t)st.st_size) {
+		n = read(fd, pem + off, (size_t)st.st_size - off);
+		if (n <= 0) {
+			snprintf(err, errsz, "%s: %s", cn->cn_tls_ca,
+			    n == 0 ? "short read" : strerror(errno));
+			close(fd);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	close(fd);
+	*lenp = off;
+	return 0;
 }
 
 /* Check every connection of conf; list holds their credentials. */

@@ -160,6 +160,8 @@ void backend_check_all(struct backends *, const struct conf *);
 struct backend *backend_find(struct backends *, const char *);
 MYSQL *backend_admin(struct backend *, const struct conf_connection *);
 int backend_dial(const struct conf_connection *, char *, size_t);
+int backend_ca(const struct conf_connection *, uint8_t *, size_t, size_t *,
+    char *, size_t);
 void backends_free(struct backends *);
 
 /* control.c */

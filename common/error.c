@@ -49,6 +49,7 @@ static const char *const gw_errors[] = {
     "protocol violation",
     "capability mismatch",
     "cryptographic operation failed",
+    "authentication plugin not supported",
 };
 
 const char *

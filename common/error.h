@@ -47,7 +47,8 @@
 #define GW_EPROTO    -22 /* peer broke the wire protocol */
 #define GW_ECAPS     -23 /* capability flags do not allow this */
 #define GW_ECRYPTO   -24 /* a cryptographic operation failed */
-#define GW_ERROR_MIN -24
+#define GW_EPLUGIN   -25 /* an authentication plugin we do not speak */
+#define GW_ERROR_MIN -25
 
 const char *gw_strerror(int);
 void gw_seterr(char *, size_t, const char *, ...)

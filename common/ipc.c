@@ -425,6 +425,23 @@ ipc_decode_auth_result(struct cursor *c, struct ipc_auth_result *m)
 }
 
 /*
+ * TLS needs a CA, and a CA is of no use without TLS.  The host may be
+ * empty (a Unix socket) only when there is no TLS.
+ */
+static void
+ipc_decode_backend(struct cursor *c, struct ipc_backend *m)
+{
+	m->flags = cur_u8(c);
+	ipc_text(c, m->host, sizeof(m->host));
+	m->ca = cur_blob(c, &m->ca_len, IPC_CA_MAX);
+	if (c->c_err != GW_OK)
+		return;
+	if ((m->flags & ~IPC_BACKEND_FLAGS) != 0 ||
+	    ((m->flags & IPC_BACKEND_TLS) != 0) != (m->ca_len != 0))
+		c->c_err = GW_EINVAL;
+}
+
+/*
  * Decode a payload of a known type.  Every field is checked for its
  * bounds; the payload must be consumed exactly.
  */
@@ -468,7 +485,9 @@ ipc_decode(uint16_t type, const uint8_t *p, size_t n, union ipc_msg *m)
 	case IPC_B2P_RELOAD:
 	case IPC_B2P_SESSION_KILL:
 	case IPC_W2B_BACKEND:
+		break;
 	case IPC_B2W_BACKEND:
+		ipc_decode_backend(&c, &m->backend);
 		break;
 	case IPC_W2B_AUTH:
 		ipc_decode_auth(&c, &m->auth);
@@ -694,5 +713,16 @@ ipc_encode_auth_result(struct buf *b, const struct ipc_auth_result *m)
 	PUT(buf_put_str(b, m->db_password));
 	PUT(buf_put_u64(b, m->expiry));
 	PUT(buf_put_str(b, m->server_version));
+	return GW_OK;
+}
+
+int
+ipc_encode_backend(struct buf *b, const struct ipc_backend *m)
+{
+	int r;
+
+	PUT(buf_put_u8(b, m->flags));
+	PUT(buf_put_str(b, m->host));
+	PUT(buf_put_blob(b, m->ca, m->ca_len));
 	return GW_OK;
 }

@@ -34,7 +34,7 @@
 
 #include "common/buf.h"
 
-#define IPC_VERSION	1
+#define IPC_VERSION	2
 #define IPC_HDR_LEN	20
 #define IPC_MAX_PAYLOAD 32768
 #define IPC_CHUNK	24576 /* configuration text per message */
@@ -47,6 +47,8 @@
 #define IPC_SECRET_MAX 1024
 #define IPC_TEXT_MAX   1024  /* log lines, reasons */
 #define IPC_TOKEN_MAX  16384 /* an agent's token */
+#define IPC_HOST_MAX   256   /* a database's host name or address */
+#define IPC_CA_MAX     16384 /* PEM text of a database's CA */
 
 enum ipc_type {
 	IPC_NONE = 0,
@@ -165,6 +167,17 @@ struct ipc_setup {
 	char listener[IPC_NAME_MAX];
 };
 
+/* B2W_BACKEND flags */
+#define IPC_BACKEND_TLS	  0x01 /* speak TLS to the database */
+#define IPC_BACKEND_FLAGS 0x01
+
+struct ipc_backend {
+	uint8_t flags;
+	char host[IPC_HOST_MAX]; /* name to verify; empty: none */
+	const uint8_t *ca;	 /* PEM, points into the received payload */
+	size_t ca_len;		 /* at most IPC_CA_MAX */
+};
+
 struct ipc_hello {
 	uint32_t version;
 	uint32_t pid;
@@ -227,6 +240,7 @@ union ipc_msg {
 	struct ipc_bye bye; /* also B2W_CLOSE */
 	struct ipc_auth auth;
 	struct ipc_auth_result auth_result;
+	struct ipc_backend backend;
 };
 
 /*
@@ -282,5 +296,6 @@ int ipc_encode_log(struct buf *, const struct ipc_log *);
 int ipc_encode_bye(struct buf *, const struct ipc_bye *);
 int ipc_encode_auth(struct buf *, const struct ipc_auth *);
 int ipc_encode_auth_result(struct buf *, const struct ipc_auth_result *);
+int ipc_encode_backend(struct buf *, const struct ipc_backend *);
 
 #endif /* GW_IPC_H */

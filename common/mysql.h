@@ -197,25 +197,27 @@ struct cursor;
 #define MYSQL_SHA2_FULL_AUTH   0x04 /* server: send the password */
 
 /* Limits: the protocol's, and the caps gatewayd puts on a peer. */
-#define MYSQL_HDR_LEN	      4
-#define MYSQL_PACKET_MAX      0xffffffU /* payload bytes in one packet */
-#define MYSQL_SSL_REQUEST_LEN 32
-#define MYSQL_SCRAMBLE_LEN    20   /* nonce of native and sha2 auth */
-#define MYSQL_AUTH_DATA_MAX   255  /* greeting's auth-plugin-data */
-#define MYSQL_NATIVE_LEN      20   /* mysql_native_password response */
-#define MYSQL_SHA2_LEN	      32   /* caching_sha2 fast response */
-#define MYSQL_RSA_MAX	      1024 /* ciphertext of an 8192-bit key */
-#define MYSQL_PEM_MAX	      16384
-#define MYSQL_VERSION_MAX     255
-#define MYSQL_USER_MAX	      512
-#define MYSQL_DB_MAX	      256
-#define MYSQL_PLUGIN_MAX      64
-#define MYSQL_AUTH_MAX	      65535 /* auth response in the login */
-#define MYSQL_ATTRS_MAX	      64    /* connect attributes kept */
-#define MYSQL_ATTRS_BYTES_MAX 65535 /* their declared total length */
-#define MYSQL_ERRMSG_MAX      512
-#define MYSQL_IDENT_MAX	      1024 /* a name in a column definition */
-#define MYSQL_COLUMNS_MAX     4096
+#define MYSQL_HDR_LEN		4
+#define MYSQL_PACKET_MAX	0xffffffU /* payload bytes in one packet */
+#define MYSQL_SSL_REQUEST_LEN	32
+#define MYSQL_SCRAMBLE_LEN	20   /* nonce of native and sha2 auth */
+#define MYSQL_AUTH_DATA_MAX	255  /* greeting's auth-plugin-data */
+#define MYSQL_NATIVE_LEN	20   /* mysql_native_password response */
+#define MYSQL_SHA2_LEN		32   /* caching_sha2 fast response */
+#define MYSQL_ED25519_NONCE_LEN 32   /* client_ed25519's nonce */
+#define MYSQL_ED25519_LEN	64   /* and its signature */
+#define MYSQL_RSA_MAX		1024 /* ciphertext of an 8192-bit key */
+#define MYSQL_PEM_MAX		16384
+#define MYSQL_VERSION_MAX	255
+#define MYSQL_USER_MAX		512
+#define MYSQL_DB_MAX		256
+#define MYSQL_PLUGIN_MAX	64
+#define MYSQL_AUTH_MAX		65535 /* auth response in the login */
+#define MYSQL_ATTRS_MAX		64    /* connect attributes kept */
+#define MYSQL_ATTRS_BYTES_MAX	65535 /* their declared total length */
+#define MYSQL_ERRMSG_MAX	512
+#define MYSQL_IDENT_MAX		1024 /* a name in a column definition */
+#define MYSQL_COLUMNS_MAX	4096
 
 /* A string inside a received packet: not NUL-terminated unless said. */
 struct mysql_str {
@@ -413,6 +415,8 @@ int mysql_sha2_scramble(const void *, size_t, const uint8_t *, size_t,
 int
 mysql_sha2_rsa(const void *, size_t, const uint8_t *, size_t, const uint8_t *,
     size_t, uint8_t *, size_t, size_t *) __attribute__((warn_unused_result));
+int mysql_ed25519_sign(const void *, size_t, const uint8_t *, size_t, uint8_t *,
+    uint8_t *) __attribute__((warn_unused_result));
 int mysql_put_clear_password(struct buf *, const void *, size_t)
     __attribute__((warn_unused_result));
 

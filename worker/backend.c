@@ -20,6 +20,11 @@
  * grant and that user's password, which it wipes once used.  The
  * capabilities are the ones the agent's client settled on with us, so
  * the packets the database sends suit the agent's client as they are.
+ * When the connection has "tls ca", the broker sends the CA's text with
+ * the socket and the login goes inside TLS, the database's certificate
+ * checked against that CA and the configured host.  The plugin exchange
+ * itself (mysql_native_password or caching_sha2_password) is the state
+ * machine of common/dbauth.c.
  */
 
 #include <sys/types.h>
@@ -30,6 +35,9 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "common/buf.h"
 #include "common/error.h"
@@ -38,12 +46,14 @@
 #include "common/mysql.h"
 #include "worker/worker.h"
 
-#define NATIVE_PLUGIN  "mysql_native_password"
 #define BACKEND_HS_MAX (64 * 1024)
+#define BK_CERT_TELL   "gatewayd: cannot verify the database's certificate"
 
 /* Steps of the database login. */
 #define BK_GREETING 0 /* awaiting the server's greeting */
-#define BK_AUTH	    1 /* login sent, awaiting OK or a switch */
+#define BK_STARTTLS 1 /* SSLRequest sent, greeting still to drain */
+#define BK_TLS	    2 /* TLS handshake under way */
+#define BK_AUTH	    3 /* login sent, awaiting OK or a switch */
 
 /* What we never ask of the database, whatever the client settled on. */
 #define BK_CAPS_OFF                                                            \
@@ -54,13 +64,17 @@ static void backend_read(struct bufferevent *, void *);
 static void backend_event(struct bufferevent *, short, void *);
 static void
 backend_fail(const char *, ...) __attribute__((format(printf, 1, 2)));
+static void backend_abort(const char *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+static void backend_starttls(void);
 static void backend_greeting(const uint8_t *, size_t);
 static void backend_reply(const uint8_t *, size_t);
 static int backend_send(const struct buf *);
 static void backend_ready(const uint8_t *, size_t);
 
+/* End the login: log why, and tell the agent what it may know. */
 static void
-backend_fail(const char *fmt, ...)
+backend_abort(const char *tell, const char *fmt, ...)
 {
 	char why[256];
 	va_list ap;
@@ -71,12 +85,27 @@ backend_fail(const char *fmt, ...)
 	log_warnx("database login failed: %s", why);
 	explicit_bzero(
 	    wk->w_grant.db_password, sizeof(wk->w_grant.db_password));
-	client_close(IPC_REASON_INTERNAL, ER_ACCESS_DENIED, "28000",
-	    "gatewayd: the database refused the session");
+	if (wk->w_blogin.b_data != NULL) {
+		explicit_bzero(wk->w_blogin.b_data, wk->w_blogin.b_len);
+		buf_free(&wk->w_blogin);
+	}
+	client_close(IPC_REASON_INTERNAL, ER_ACCESS_DENIED, "28000", tell);
+}
+
+static void
+backend_fail(const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	backend_abort("gatewayd: the database refused the session", "%s", why);
 }
 
 void
-backend_start(int fd)
+backend_start(int fd, const struct ipc_backend *m)
 {
 	wk->w_backend = bufferevent_socket_new(wk->w_base, fd, 0);
 	if (wk->w_backend == NULL)
@@ -86,6 +115,38 @@ backend_start(int fd)
 	bufferevent_enable(wk->w_backend, EV_READ | EV_WRITE);
 	wk->w_bstate = BK_GREETING;
 	wk->w_bseq = 0;
+	if ((m->flags & IPC_BACKEND_TLS) == 0)
+		return;
+	strlcpy(wk->w_bhost, m->host, sizeof(wk->w_bhost));
+	if ((wk->w_btls = tls_client_init(m->ca, m->ca_len)) == NULL) {
+		/* Never on without TLS: the database is not heard. */
+		bufferevent_disable(wk->w_backend, EV_READ);
+		backend_abort("gatewayd: cannot verify the database",
+		    "unusable CA for the database");
+	}
+}
+
+/*
+ * Start the handshake over the socket, once the greeting is drained
+ * from it: the filter reads what is buffered there.  The login waits
+ * for the handshake's end.
+ */
+static void
+backend_starttls(void)
+{
+	struct bufferevent *bev;
+
+	/* The handshake may end, or fail, before the filter is returned. */
+	wk->w_bstate = BK_TLS;
+	if ((bev = tls_connect(wk->w_backend, wk->w_btls, wk->w_bhost)) ==
+	    NULL) {
+		backend_fail("cannot start TLS");
+		return;
+	}
+	wk->w_bplain = wk->w_backend;
+	wk->w_backend = bev;
+	bufferevent_setcb(bev, backend_read, NULL, backend_event, NULL);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
 static int
@@ -109,8 +170,8 @@ backend_greeting(const uint8_t *p, size_t len)
 {
 	struct mysql_handshake hs;
 	struct mysql_login ml;
-	uint8_t scramble[MYSQL_NATIVE_LEN];
-	struct buf b;
+	struct buf b, resp;
+	const char *plugin;
 	uint64_t want;
 	int r;
 
@@ -125,19 +186,25 @@ backend_greeting(const uint8_t *p, size_t len)
 		want |= CLIENT_CONNECT_WITH_DB;
 	else
 		want &= ~(uint64_t)CLIENT_CONNECT_WITH_DB;
+	if (wk->w_btls != NULL) {
+		if ((hs.hs_caps & CLIENT_SSL) == 0) {
+			backend_abort("gatewayd: the database offers no TLS",
+			    "the database offers no TLS");
+			return;
+		}
+		want |= CLIENT_SSL;
+	}
 	if ((want & ~hs.hs_caps) & 0xffffffffULL & ~CLIENT_MYSQL) {
 		backend_fail("the database lacks capabilities 0x%llx",
 		    (unsigned long long)(want & ~hs.hs_caps));
 		return;
 	}
-	if (hs.hs_auth_len < MYSQL_SCRAMBLE_LEN) {
-		backend_fail("greeting without a full scramble");
-		return;
-	}
-	if (mysql_native_scramble(wk->w_grant.db_password,
-		strlen(wk->w_grant.db_password), hs.hs_auth, MYSQL_SCRAMBLE_LEN,
-		scramble) != GW_OK) {
-		backend_fail("cannot compute the scramble");
+	buf_init(&resp, MYSQL_AUTH_MAX);
+	if ((r = dbauth_start(&wk->w_bauth, wk->w_grant.db_password,
+		 strlen(wk->w_grant.db_password), wk->w_btls != NULL, &hs,
+		 &resp, &plugin)) != GW_OK) {
+		buf_free(&resp);
+		backend_fail("cannot answer the greeting: %s", gw_strerror(r));
 		return;
 	}
 
@@ -148,72 +215,74 @@ backend_greeting(const uint8_t *p, size_t len)
 	ml.ml_charset = wk->w_charset ? wk->w_charset : hs.hs_charset;
 	ml.ml_user.ms_p = wk->w_grant.db_user;
 	ml.ml_user.ms_len = strlen(wk->w_grant.db_user);
-	ml.ml_auth = scramble;
-	ml.ml_auth_len = sizeof(scramble);
+	ml.ml_auth = resp.b_data;
+	ml.ml_auth_len = resp.b_len;
 	ml.ml_db.ms_p = wk->w_db;
 	ml.ml_db.ms_len = strlen(wk->w_db);
-	ml.ml_plugin.ms_p = NATIVE_PLUGIN;
-	ml.ml_plugin.ms_len = sizeof(NATIVE_PLUGIN) - 1;
-	buf_init(&b, BACKEND_HS_MAX);
+	ml.ml_plugin.ms_p = plugin;
+	ml.ml_plugin.ms_len = strlen(plugin);
 	wk->w_bseq = 1;
+	if (wk->w_btls != NULL) {
+		buf_init(&wk->w_blogin, BACKEND_HS_MAX);
+		if (mysql_build_login(&wk->w_blogin, &ml) != GW_OK)
+			fatalx("database login packet");
+		buf_free(&resp);
+		buf_init(&b, MYSQL_SSL_REQUEST_LEN);
+		if (mysql_build_ssl_request(&b, &ml) != GW_OK ||
+		    backend_send(&b) == -1)
+			fatalx("database SSLRequest");
+		buf_free(&b);
+		wk->w_bstate = BK_STARTTLS;
+		return;
+	}
+	buf_init(&b, BACKEND_HS_MAX);
 	if (mysql_build_login(&b, &ml) != GW_OK || backend_send(&b) == -1)
 		fatalx("database login packet");
 	buf_free(&b);
-	explicit_bzero(scramble, sizeof(scramble));
+	buf_free(&resp);
 	wk->w_bstate = BK_AUTH;
 }
 
 static void
 backend_reply(const uint8_t *p, size_t len)
 {
-	struct mysql_auth_switch as;
 	struct mysql_err er;
-	uint8_t scramble[MYSQL_NATIVE_LEN];
 	char msg[LOG_ESCAPE_MAX];
 	struct buf b;
+	int r;
 
-	if (len == 0) {
-		backend_fail("empty reply");
-		return;
-	}
-	switch (p[0]) {
-	case MYSQL_OK_HDR:
+	buf_init(&b, MYSQL_AUTH_MAX);
+	r = dbauth_reply(&wk->w_bauth, p, len, &b);
+	switch (r) {
+	case DBA_SEND:
+		if (backend_send(&b) == -1)
+			fatalx("database auth reply");
+		break;
+	case DBA_WAIT:
+		break;
+	case DBA_OK:
+		dbauth_clear(&wk->w_bauth);
 		backend_ready(p, len);
-		return;
-	case MYSQL_ERR_HDR:
+		break;
+	case DBA_ERR:
+		dbauth_clear(&wk->w_bauth);
 		if (mysql_parse_err(p, len, CLIENT_PROTOCOL_41, &er) != GW_OK) {
 			backend_fail("malformed error");
-			return;
+			break;
 		}
 		log_escape(msg, sizeof(msg), er.er_msg.ms_p, er.er_msg.ms_len);
 		backend_fail("error %u: %s", er.er_code, msg);
-		return;
-	case MYSQL_EOF_HDR:
-		if (mysql_parse_auth_switch(p, len, &as) != GW_OK ||
-		    as.as_plugin.ms_len != sizeof(NATIVE_PLUGIN) - 1 ||
-		    memcmp(as.as_plugin.ms_p, NATIVE_PLUGIN,
-			as.as_plugin.ms_len) != 0 ||
-		    as.as_len < MYSQL_SCRAMBLE_LEN) {
-			/* XXX Only mysql_native_password is spoken here. */
-			backend_fail("switch to an unsupported plugin");
-			return;
-		}
-		if (mysql_native_scramble(wk->w_grant.db_password,
-			strlen(wk->w_grant.db_password), as.as_data,
-			MYSQL_SCRAMBLE_LEN, scramble) != GW_OK) {
-			backend_fail("cannot compute the scramble");
-			return;
-		}
-		buf_init(&b, 64);
-		if (buf_put(&b, scramble, sizeof(scramble)) != GW_OK ||
-		    backend_send(&b) == -1)
-			fatalx("database auth switch");
-		buf_free(&b);
-		explicit_bzero(scramble, sizeof(scramble));
-		return;
+		break;
 	default:
-		backend_fail("unexpected reply 0x%02x", p[0]);
+		if (len > 0)
+			backend_fail("%s: reply 0x%02x in the %s exchange",
+			    gw_strerror(r), p[0],
+			    dbauth_plugin_name(&wk->w_bauth));
+		else
+			backend_fail("%s", gw_strerror(r));
+		dbauth_clear(&wk->w_bauth);
 	}
+	buf_free(&b);
 }
 
 /* Logged in: tell the agent, and start relaying. */
@@ -253,7 +322,7 @@ backend_read(struct bufferevent *bev, void *arg)
 
 	for (;;) {
 		avail = evbuffer_get_length(in);
-		if (avail == 0)
+		if (avail == 0 || wk->w_state != WS_BACKEND)
 			return;
 		p = evbuffer_pullup(in, (ssize_t)avail);
 		r = mysql_frame(p, avail, wk->w_bseq, BACKEND_HS_MAX, &f);
@@ -271,11 +340,58 @@ backend_read(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, f.mf_wire);
 		if (wk->w_state != WS_BACKEND)
 			return;
+		if (wk->w_bstate == BK_STARTTLS) {
+			if (avail != f.mf_wire) {
+				backend_fail("data after the greeting");
+				return;
+			}
+			backend_starttls();
+			return;
+		}
 	}
 }
 
 static void
 backend_event(struct bufferevent *bev, short what, void *arg)
 {
+	const char *why;
+	char ver[32], cipher[64], ebuf[256];
+	unsigned long e;
+
+	/* Already ending: the reason is logged once. */
+	if (wk->w_state != WS_BACKEND)
+		return;
+	if ((what & BEV_EVENT_CONNECTED) && wk->w_bstate == BK_TLS) {
+		tls_describe(bev, ver, sizeof(ver), cipher, sizeof(cipher));
+		log_verbose("TLS to the database: %s, %s", ver, cipher);
+		if (worker_record("backend_tls",
+			json_pack("{s:s,s:s}", "version", ver, "cipher",
+			    cipher)) == -1)
+			worker_finish(
+			    IPC_REASON_INTERNAL, "session log unwritable");
+		if (backend_send(&wk->w_blogin) == -1)
+			fatalx("database login packet");
+		explicit_bzero(wk->w_blogin.b_data, wk->w_blogin.b_len);
+		buf_free(&wk->w_blogin);
+		wk->w_bstate = BK_AUTH;
+		/* The database speaks only once it has the login. */
+		return;
+	}
+	if (wk->w_bstate == BK_TLS) {
+		if ((why = tls_verify_error(bev)) != NULL) {
+			backend_abort(BK_CERT_TELL,
+			    "the database's certificate did not verify: %s",
+			    why);
+			return;
+		}
+		tls_log_errors("database TLS handshake");
+		while ((e = bufferevent_get_openssl_error(bev)) != 0) {
+			ERR_error_string_n(e, ebuf, sizeof(ebuf));
+			log_info("database TLS: %s", ebuf);
+		}
+		backend_abort("gatewayd: TLS to the database failed",
+		    "TLS handshake with the database failed");
+		return;
+	}
 	backend_fail("connection to the database lost during login");
 }

@@ -39,6 +39,7 @@
 
 #include <event2/event.h>
 #include <jansson.h>
+#include <openssl/ssl.h>
 
 #include "common/buf.h"
 #include "common/error.h"
@@ -83,7 +84,7 @@ static const struct ipc_rule broker_rules[] = {
     {IPC_B2W_HELLO, 10, 10 + 64, 0, 1 << WS_SETUP},
     {IPC_B2W_CLOSE, 4, 4 + IPC_TEXT_MAX, 0, WS_ANY},
     {IPC_B2W_AUTH, 33, IPC_MAX_PAYLOAD, 0, 1 << WS_AUTH},
-    {IPC_B2W_BACKEND, 0, 0, 1, 1 << WS_BACKEND},
+    {IPC_B2W_BACKEND, 7, 7 + IPC_HOST_MAX - 1 + IPC_CA_MAX, 1, 1 << WS_BACKEND},
 };
 
 void
@@ -300,7 +301,8 @@ broker_dispatch(evutil_socket_t fd, short ev, void *arg)
 			explicit_bzero(payload, (size_t)n);
 			break;
 		case IPC_B2W_BACKEND:
-			backend_start(rfd);
+			backend_start(rfd, &m.backend);
+			explicit_bzero(payload, (size_t)n);
 			break;
 		case IPC_B2W_CLOSE:
 			client_close(m.bye.reason, ER_SERVER_SHUTDOWN, "08S01",
@@ -341,6 +343,11 @@ main(int argc, char *argv[])
 	if (sandbox_lookup(wk->w_setup.user, &ids) == -1 ||
 	    sandbox_check_root(wk->w_setup.chroot) == -1)
 		fatalx("%s: cannot build the sandbox", wk->w_tag);
+	/* OpenSSL reads its configuration once, here, for both sides. */
+	if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS |
+		    OPENSSL_INIT_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_LOAD_CONFIG,
+		NULL) != 1)
+		fatalx("%s: cannot initialise OpenSSL", wk->w_tag);
 	if ((wk->w_setup.flags & IPC_SETUP_TLS) &&
 	    (wk->w_tls = tls_server_init(wk->w_setup.cert, wk->w_setup.key)) ==
 		NULL)

@@ -28,6 +28,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "common/dbauth.h"
 #include "common/ipc.h"
 
 /* Descriptor layout, as the parent sets it up (see gatewayd/parent.h). */
@@ -90,8 +91,13 @@ struct worker {
 
 	/* The grant and the database session. */
 	struct ipc_auth_result w_grant;
-	struct bufferevent *w_backend;
-	int w_bstate; /* backend login step */
+	struct bufferevent *w_backend; /* plain, or TLS over w_bplain */
+	struct bufferevent *w_bplain;  /* the database socket under TLS */
+	struct ssl_ctx_st *w_btls;     /* built from the CA the broker sent */
+	char w_bhost[IPC_HOST_MAX];    /* name the certificate must bear */
+	struct buf w_blogin;	       /* login, held while TLS starts */
+	struct dbauth w_bauth;	       /* the login's plugin exchange */
+	int w_bstate;		       /* backend login step */
 	uint8_t w_bseq;
 	struct event *w_expiry;
 
@@ -115,6 +121,10 @@ struct ssl_ctx_st *tls_server_init(const char *, const char *);
 struct bufferevent *tls_accept(struct bufferevent *, struct ssl_ctx_st *);
 void tls_describe(struct bufferevent *, char *, size_t, char *, size_t);
 void tls_log_errors(const char *);
+struct ssl_ctx_st *tls_client_init(const uint8_t *, size_t);
+struct bufferevent *
+tls_connect(struct bufferevent *, struct ssl_ctx_st *, const char *);
+const char *tls_verify_error(struct bufferevent *);
 
 /* client.c */
 void client_start(void);
@@ -129,7 +139,7 @@ void login_switched(const uint8_t *, size_t);
 void login_result(const struct ipc_auth_result *);
 
 /* backend.c */
-void backend_start(int);
+void backend_start(int, const struct ipc_backend *);
 
 /* relay.c */
 void relay_start(void);

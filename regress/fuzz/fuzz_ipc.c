@@ -57,6 +57,7 @@ static const struct ipc_rule fuzz_rules[] = {
     {IPC_W2B_BYE, 4, 4 + IPC_TEXT_MAX, 0, PH_B | PH_C},
     {IPC_B2W_HELLO, 8, 8, 0, PH_A},
     {IPC_B2W_CLOSE, 4, 4 + IPC_TEXT_MAX, 0, PH_B},
+    {IPC_B2W_BACKEND, 7, 7 + IPC_HOST_MAX - 1 + IPC_CA_MAX, 1, PH_B},
 };
 #define NRULES (sizeof(fuzz_rules) / sizeof(fuzz_rules[0]))
 
@@ -114,6 +115,8 @@ encode(struct buf *b, uint16_t type, const union ipc_msg *m)
 		return ipc_encode_auth(b, &m->auth);
 	case IPC_B2W_AUTH:
 		return ipc_encode_auth_result(b, &m->auth_result);
+	case IPC_B2W_BACKEND:
+		return ipc_encode_backend(b, &m->backend);
 	default:
 		return GW_OK; /* the empty payloads */
 	}
@@ -175,6 +178,13 @@ decode(uint16_t type, const uint8_t *p, size_t n)
 		must(m.auth_result.outcome <= IPC_AUTH_MAX);
 		text(m.auth_result.message);
 		text(m.auth_result.db_password);
+		break;
+	case IPC_B2W_BACKEND:
+		must((m.backend.flags & ~IPC_BACKEND_FLAGS) == 0);
+		must(m.backend.ca_len <= IPC_CA_MAX);
+		must(((m.backend.flags & IPC_BACKEND_TLS) != 0) ==
+		    (m.backend.ca_len != 0));
+		text(m.backend.host);
 		break;
 	default:
 		break;

@@ -308,6 +308,9 @@ sample(struct buf *b, uint16_t type)
 	struct ipc_auth_result res = {IPC_AUTH_GRANTED, 0, "", "agent-7",
 	    "shop", "read", "", "gw_0123456789ab", "pw", 1900000000,
 	    "10.11.6-MariaDB"};
+	static const uint8_t pem[] = "-----BEGIN CERTIFICATE-----\n";
+	struct ipc_backend backend = {
+	    IPC_BACKEND_TLS, "db.example.com", pem, sizeof(pem) - 1};
 	int r = GW_OK;
 
 	switch (type) {
@@ -353,6 +356,9 @@ sample(struct buf *b, uint16_t type)
 		break;
 	case IPC_B2W_AUTH:
 		r = ipc_encode_auth_result(b, &res);
+		break;
+	case IPC_B2W_BACKEND:
+		r = ipc_encode_backend(b, &backend);
 		break;
 	default:
 		break; /* the empty payloads */
@@ -458,6 +464,75 @@ START_TEST(auth_round_trip)
 	    ipc_decode(IPC_B2W_AUTH, b.b_data, b.b_len, &m), GW_OK);
 	ck_assert_uint_eq(m.auth_result.code, 1045);
 	ck_assert_str_eq(m.auth_result.message, "Access denied");
+	buf_free(&b);
+}
+END_TEST
+
+/*
+ * The database socket's companion: TLS comes with a CA and a CA with
+ * TLS; unknown flags, an oversized CA and a non-text host are refused.
+ */
+START_TEST(backend_round_trip)
+{
+	static uint8_t pem[IPC_CA_MAX + 1];
+	struct ipc_backend in;
+	union ipc_msg m;
+	struct buf b;
+
+	memset(pem, 'A', sizeof(pem));
+	memset(&in, 0, sizeof(in));
+	buf_init(&b, IPC_MAX_PAYLOAD);
+	ck_assert_int_eq(ipc_encode_backend(&b, &in), GW_OK);
+	ck_assert_uint_eq(b.b_len, 7);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_B2W_BACKEND, b.b_data, b.b_len, &m), GW_OK);
+	ck_assert_uint_eq(m.backend.flags, 0);
+	ck_assert_uint_eq(m.backend.ca_len, 0);
+
+	in.flags = IPC_BACKEND_TLS;
+	strlcpy(in.host, "127.0.0.1", sizeof(in.host));
+	in.ca = pem;
+	in.ca_len = IPC_CA_MAX;
+	buf_reset(&b);
+	ck_assert_int_eq(ipc_encode_backend(&b, &in), GW_OK);
+	ck_assert_uint_eq(b.b_len, 7 + 9 + IPC_CA_MAX);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_B2W_BACKEND, b.b_data, b.b_len, &m), GW_OK);
+	ck_assert_uint_eq(m.backend.flags, IPC_BACKEND_TLS);
+	ck_assert_str_eq(m.backend.host, "127.0.0.1");
+	ck_assert_uint_eq(m.backend.ca_len, IPC_CA_MAX);
+	ck_assert_ptr_eq(m.backend.ca, b.b_data + 7 + 9);
+
+	in.ca_len = IPC_CA_MAX + 1;
+	buf_reset(&b);
+	ck_assert_int_eq(ipc_encode_backend(&b, &in), GW_OK);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_B2W_BACKEND, b.b_data, b.b_len, &m), GW_ETOOLONG);
+
+	/* TLS without a CA, a CA without TLS, a flag we do not know. */
+	in.ca_len = 0;
+	buf_reset(&b);
+	ck_assert_int_eq(ipc_encode_backend(&b, &in), GW_OK);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_B2W_BACKEND, b.b_data, b.b_len, &m), GW_EINVAL);
+	in.flags = 0;
+	in.ca_len = 10;
+	buf_reset(&b);
+	ck_assert_int_eq(ipc_encode_backend(&b, &in), GW_OK);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_B2W_BACKEND, b.b_data, b.b_len, &m), GW_EINVAL);
+	in.flags = IPC_BACKEND_TLS | 0x80;
+	buf_reset(&b);
+	ck_assert_int_eq(ipc_encode_backend(&b, &in), GW_OK);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_B2W_BACKEND, b.b_data, b.b_len, &m), GW_EINVAL);
+
+	in.flags = IPC_BACKEND_TLS;
+	strlcpy(in.host, "db\nhost", sizeof(in.host));
+	buf_reset(&b);
+	ck_assert_int_eq(ipc_encode_backend(&b, &in), GW_OK);
+	ck_assert_int_eq(
+	    ipc_decode(IPC_B2W_BACKEND, b.b_data, b.b_len, &m), GW_ENUL);
 	buf_free(&b);
 }
 END_TEST
@@ -731,7 +806,7 @@ START_TEST(rt_hello)
 	buf_init(&b, IPC_MAX_PAYLOAD);
 	ck_assert_int_eq(ipc_encode_hello(&b, &in), GW_OK);
 	ck_assert_uint_eq(b.b_len, 8);
-	ck_assert_mem_eq(b.b_data, "\x01\x00\x00\x00\x92\x10\x00\x00", 8);
+	ck_assert_mem_eq(b.b_data, "\x02\x00\x00\x00\x92\x10\x00\x00", 8);
 	ck_assert_int_eq(
 	    ipc_decode(IPC_W2B_HELLO, b.b_data, b.b_len, &m), GW_OK);
 	ck_assert_uint_eq(m.hello.version, IPC_VERSION);
@@ -1699,6 +1774,7 @@ suite_ipc(void)
 	tcase_add_test(tc, rt_log);
 	tcase_add_test(tc, rt_bye);
 	tcase_add_test(tc, rt_empty);
+	tcase_add_test(tc, backend_round_trip);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("decode");
