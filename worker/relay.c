@@ -228,12 +228,30 @@ relay_client_write(struct bufferevent *bev, void *arg)
 	bufferevent_enable(wk->w_backend, EV_READ);
 }
 
+/* The database has our last bytes: COM_QUIT, or what preceded a hang-up. */
+static void
+relay_backend_flushed(struct bufferevent *bev, void *arg)
+{
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		worker_finish(wk->w_quit ? IPC_REASON_QUIT : IPC_REASON_CLIENT,
+		    wk->w_quit ? "client quit" : "client connection error");
+}
+
 static void
 relay_client_event(struct bufferevent *bev, short what, void *arg)
 {
-	/* After COM_QUIT, however the client hangs up, it quit. */
-	if (wk->w_quit)
-		worker_finish(IPC_REASON_QUIT, "client quit");
+	/*
+	 * After COM_QUIT, however the client hangs up, it quit; let the
+	 * COM_QUIT reach the database first, or it logs an aborted
+	 * connection.
+	 */
+	if (wk->w_quit) {
+		bufferevent_disable(bev, EV_READ | EV_WRITE);
+		bufferevent_setcb(wk->w_backend, NULL, relay_backend_flushed,
+		    relay_backend_event, NULL);
+		relay_backend_flushed(wk->w_backend, NULL);
+		return;
+	}
 	if (what & BEV_EVENT_TIMEOUT) {
 		log_info("idle for %u seconds", wk->w_setup.idle_timeout);
 		worker_finish(IPC_REASON_TIMEOUT, "idle timeout");
