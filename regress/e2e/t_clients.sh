@@ -2,7 +2,9 @@
 # The clients t_session.sh leaves out, and load: Node's mysql2 (which
 # must be told to send the token in clear), sysbench's read-write mix
 # with and without prepared statements, and messages over 16 MiB both
-# ways, which MySQL splits into several packets.
+# ways, which MySQL splits into several packets.  A message over the
+# gateway's "max packet" ends the session with error 1153, and the log
+# says why.
 . regress/e2e/lib.sh
 gw_setup
 gw_users
@@ -110,7 +112,16 @@ gw_check "a 17 MB statement to the database ($out)" [ "$out" = 17000000 ]
 out=$(big -e "SELECT 'still here'")
 gw_check "the gateway serves on after them" [ "$out" = "still here" ]
 
-rm -f "$GW_TMP/big.sql"
+# Over the gateway's 32M: refused before it is read, session closed.
+literal 40000000 >"$GW_TMP/huge.sql"
+out=$(big <"$GW_TMP/huge.sql" | tail -c 300)
+gw_check "a 40 MB statement gets error 1153" \
+    sh -c "printf '%s\\n' \"\$1\" | grep -q '^ERROR 1153 '" - "$out"
+gw_log_wait 'session closed: client error: Got a packet bigger' 5
+gw_check "the session closes, and the log says why" \
+    [ "$(grep -c 'message over 33554432 bytes refused' \
+	"$GW_TMP/gatewayd.log")" = 1 ]
+rm -f "$GW_TMP/big.sql" "$GW_TMP/huge.sql"
 
 gw_stop
 gw_check "no minted user survives a clean stop" \
