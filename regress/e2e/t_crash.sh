@@ -53,6 +53,15 @@ start_session() {
 gone() {
 	! kill -0 "$1" 2>/dev/null
 }
+# The close reason in agent $1's session log.
+reason() {
+	_f=$(grep -l "\"subject\":\"$1\"" "$GW_TMP"/log/*.jsonl) &&
+	    grep '"type":"disconnect"' "$_f" |
+	    sed -n 's/.*"detail":"\([^"]*\)","reason":"\([a-z ]*\)".*/\2: \1/p'
+}
+lost_broker() {
+	[ "$(reason "$1")" = "internal error: gatewayd lost its broker" ]
+}
 broker_pid() {
 	sed -n 's/^gatewayd-broker\[\([0-9]*\)\]: started as.*/\1/p' \
 	    "$GW_TMP/gatewayd.log" | tail -n 1
@@ -92,6 +101,10 @@ gw_stop
 gw_check "with a non-zero status ($GW_EXIT)" [ "$GW_EXIT" != 0 ]
 gw_check "and says why" grep -q 'no broker, exiting' "$GW_TMP/gatewayd.log"
 gw_check "its sessions end too" wait_for 5 gone "$SESSION"
+# Not a shutdown: the broker is gone.
+gw_check "the session log says the broker was lost" \
+    wait_for 5 lost_broker agent-2
+echo "# agent-2: $(reason agent-2)"
 
 # --- the broker alone, with "broker restart yes" ---------------------
 
@@ -108,6 +121,9 @@ gw_log_wait 'restarting the broker' 10
 gw_check "the parent restarts the broker" [ $? = 0 ]
 gw_check "and ends the broker's sessions" \
     wait_for 5 gone "$SESSION"
+gw_check "the session log says the broker was lost" \
+    wait_for 5 lost_broker agent-3
+echo "# agent-3: $(reason agent-3)"
 gw_log_wait 'configuration [0-9]+ applied' 10
 gw_check "the new broker drops the dead one's user" \
     wait_for 5 sh -c "[ \"\$(mariadb --no-defaults -N -B \
