@@ -167,7 +167,7 @@ relay_client_read(struct bufferevent *bev, void *arg)
 	for (;;) {
 		/* Closing: the final error is on its way, nothing more. */
 		if (wk->w_state == WS_CLOSING) {
-			evbuffer_drain(in, evbuffer_get_length(in));
+			client_discard(in);
 			return;
 		}
 		n = evbuffer_copyout(in, h, sizeof(h));
