@@ -68,6 +68,18 @@ static void keys_refresh(evutil_socket_t, short, void *);
 static struct event *keys_timer;
 static int window_end(struct window *, const char *, int64_t *);
 
+/* Whether a window of this broker holds the minted user. */
+static int
+window_holds(const char *user, void *arg)
+{
+	struct window *wi;
+
+	TAILQ_FOREACH(wi, &br->b_windows, wi_entry)
+		if (strcmp(wi->wi_user, user) == 0)
+			return 1;
+	return 0;
+}
+
 /* Rebuild the verifiers, open the ledger and sweep, after a load. */
 void
 auth_conf_loaded(void)
@@ -111,13 +123,17 @@ auth_conf_loaded(void)
 		sizeof(err)) != GW_OK)
 		fatalx("ledger in %s: %s", br->b_conf->cf_state_dir, err);
 
-	/* No minted user outlives what the ledger knows to be live. */
+	/*
+	 * No minted user outlives its window: at start, after a crash,
+	 * the ledger still shows the dead broker's users live, but none
+	 * can be used again.
+	 */
 	TAILQ_FOREACH(cn, &br->b_conf->cf_connections, cn_entry) {
 		if ((be = backend_find(&br->b_backends, cn->cn_name)) == NULL ||
 		    !be->be_usable || (my = backend_admin(be, cn)) == NULL)
 			continue;
-		if (mint_sweep(my, br->b_ledger, cn, be->be_self, &sw, err,
-			sizeof(err)) != GW_OK)
+		if (mint_sweep(my, br->b_ledger, cn, be->be_self, window_holds,
+			NULL, &sw, err, sizeof(err)) != GW_OK)
 			log_warnx("connection %s: sweep: %s", cn->cn_name, err);
 		else if (sw.ms_dropped > 0 || sw.ms_failed > 0)
 			log_info("connection %s: dropped %d minted user(s) no "

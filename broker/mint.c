@@ -1090,13 +1090,19 @@ sweep_list(MYSQL *my, const char *host, struct found **fp, size_t *np,
  * other connections that share the server are kept if the ledger shows
  * them live.
  *
+ * With inuse, a live user of cn is kept only if inuse(name, arg) says
+ * this process still holds it: one the ledger shows live but no window
+ * holds, as after the broker that made it died, has no use left (its
+ * password died with that broker) and is dropped.
+ *
  * Returns GW_OK, or the first error with all counts filled in.
  *
  * XXX blocks the broker loop: one mint_drop() per user it drops.
  */
 int
 mint_sweep(MYSQL *my, struct ledger *l, const struct conf_connection *cn,
-    const char *host, struct mint_sweep_result *ms, char *err, size_t errlen)
+    const char *host, mint_inuse_fn inuse, void *arg,
+    struct mint_sweep_result *ms, char *err, size_t errlen)
 {
 	const struct ledger_entry *e;
 	struct ledger_stats st;
@@ -1120,7 +1126,10 @@ mint_sweep(MYSQL *my, struct ledger *l, const struct conf_connection *cn,
 		ms->ms_seen++;
 		e = ledger_find(l, f[i].f_name, f[i].f_host);
 		if (e != NULL && e->le_state == LEDGER_CREATED &&
-		    e->le_expiry > now) {
+		    e->le_expiry > now &&
+		    (inuse == NULL ||
+			strcmp(e->le_connection, cn->cn_name) != 0 ||
+			inuse(e->le_name, arg))) {
 			ms->ms_kept++;
 			continue;
 		}
@@ -1128,8 +1137,10 @@ mint_sweep(MYSQL *my, struct ledger *l, const struct conf_connection *cn,
 			why = "not in the ledger";
 		else if (e->le_state != LEDGER_CREATED)
 			why = "never finished";
-		else
+		else if (e->le_expiry <= now)
 			why = "expired";
+		else
+			why = "no window holds it";
 		log_info(
 		    "sweep: dropping %s@%s: %s", f[i].f_name, f[i].f_host, why);
 		if ((rv = mint_drop(my, l, f[i].f_name, f[i].f_host, &md, msg,

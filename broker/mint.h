@@ -94,8 +94,11 @@ int mint_create(MYSQL *, struct ledger *, const struct conf_connection *,
 int mint_drop(MYSQL *, struct ledger *, const char *, const char *,
     struct mint_drop_result *, char *, size_t)
     __attribute__((warn_unused_result));
+/* Whether this process still holds a live minted user (see mint_sweep). */
+typedef int (*mint_inuse_fn)(const char *, void *);
+
 int mint_sweep(MYSQL *, struct ledger *, const struct conf_connection *,
-    const char *, struct mint_sweep_result *, char *, size_t)
-    __attribute__((warn_unused_result));
+    const char *, mint_inuse_fn, void *, struct mint_sweep_result *, char *,
+    size_t) __attribute__((warn_unused_result));
 
 #endif /* GW_MINT_H */

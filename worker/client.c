@@ -221,7 +221,7 @@ client_read(struct bufferevent *bev, void *arg)
 	    wk->w_state != WS_SWITCH) {
 		/* Nothing more is read once the session is closing. */
 		if (wk->w_state == WS_CLOSING)
-			evbuffer_drain(in, evbuffer_get_length(in));
+			client_discard(in);
 		return;
 	}
 	if (evbuffer_copyout(in, h, sizeof(h)) != sizeof(h))
@@ -285,6 +285,21 @@ client_event(struct bufferevent *bev, short what, void *arg)
 	worker_finish(IPC_REASON_CLIENT, "client connection error");
 }
 
+/*
+ * Input that comes in while closing is dropped, but noted: a client still
+ * sending (the rest of a message refused as too large) has not read the
+ * final error yet, and closing on unread input would reset the connection
+ * and lose the error on its way.  Such a client gets the grace period to
+ * hang up.
+ */
+void
+client_discard(struct evbuffer *in)
+{
+	if (evbuffer_get_length(in) > 0)
+		wk->w_close_busy = 1;
+	evbuffer_drain(in, evbuffer_get_length(in));
+}
+
 /* Both layers written out: the final error has left. */
 static int
 client_flushed(void)
@@ -303,7 +318,12 @@ client_timeout(evutil_socket_t fd, short ev, void *arg)
 	struct timeval tv = {0, CLOSE_POLL_US};
 
 	if (wk->w_state == WS_CLOSING) {
-		if (client_flushed() || --wk->w_close_polls <= 0)
+		/*
+		 * Flushed, unless the client was still sending: then it
+		 * hangs up once it has read the error, or time runs out.
+		 */
+		if ((client_flushed() && !wk->w_close_busy) ||
+		    --wk->w_close_polls <= 0)
 			worker_finish(wk->w_reason, "%s", wk->w_reason_text);
 		evtimer_add(wk->w_timer, &tv);
 		return;

@@ -165,6 +165,11 @@ relay_client_read(struct bufferevent *bev, void *arg)
 	uint8_t cmd = 0;
 
 	for (;;) {
+		/* Closing: the final error is on its way, nothing more. */
+		if (wk->w_state == WS_CLOSING) {
+			client_discard(in);
+			return;
+		}
 		n = evbuffer_copyout(in, h, sizeof(h));
 		if (n < 4)
 			return;
@@ -173,6 +178,7 @@ relay_client_read(struct bufferevent *bev, void *arg)
 			/* A new command: sequence 0, size within bounds. */
 			if (h[3] != 0) {
 				log_info("command with sequence id %u", h[3]);
+				wk->w_seq = 1;
 				client_close(IPC_REASON_CLIENT,
 				    ER_HANDSHAKE_ERROR, "08S01",
 				    "Packets out of order");
@@ -184,6 +190,8 @@ relay_client_read(struct bufferevent *bev, void *arg)
 		if (len > wk->w_setup.max_packet - wk->w_msglen) {
 			log_info("message over %u bytes refused",
 			    wk->w_setup.max_packet);
+			/* The answer follows the packet that went too far. */
+			wk->w_seq = h[3] + 1;
 			client_close(IPC_REASON_CLIENT, ER_NET_PACKET_TOO_LARGE,
 			    "08S01", "Got a packet bigger than allowed");
 			return;

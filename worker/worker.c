@@ -273,10 +273,14 @@ broker_dispatch(evutil_socket_t fd, short ev, void *arg)
 		    1u << wk->w_state, &h, payload, sizeof(payload), &m, &rfd);
 		if (n == GW_EAGAIN)
 			return;
+		/*
+		 * A broker that stops sends B2W_CLOSE first: one that
+		 * just goes away has died, whatever signal comes next.
+		 */
 		if (n == GW_ECLOSED) {
 			log_setsink(NULL);
-			client_close(IPC_REASON_SHUTDOWN, ER_SERVER_SHUTDOWN,
-			    "08S01", "gatewayd is shutting down");
+			client_close(IPC_REASON_INTERNAL, ER_SERVER_SHUTDOWN,
+			    "08S01", "gatewayd lost its broker");
 			return;
 		}
 		if (n < 0) {

@@ -72,6 +72,7 @@ struct worker {
 	struct ssl_ctx_st *w_tls;     /* loaded before the sandbox */
 	uint8_t w_seq;		      /* next sequence id from the client */
 	int w_close_polls;	      /* left before giving up a flush */
+	int w_close_busy;	      /* client input while closing */
 	struct event *w_timer;
 	uint32_t w_conn_id; /* the id shown in the greeting */
 	uint8_t w_scramble[20];
@@ -117,6 +118,7 @@ void worker_finish(uint16_t, const char *, ...)
 int worker_record(const char *, json_t *);
 
 /* tls.c */
+struct evbuffer;
 struct ssl_ctx_st *tls_server_init(const char *, const char *);
 struct bufferevent *tls_accept(struct bufferevent *, struct ssl_ctx_st *);
 void tls_describe(struct bufferevent *, char *, size_t, char *, size_t);
@@ -129,6 +131,7 @@ const char *tls_verify_error(struct bufferevent *);
 /* client.c */
 void client_start(void);
 void client_close(uint16_t, uint16_t, const char *, const char *);
+void client_discard(struct evbuffer *);
 void client_read(struct bufferevent *, void *);
 void client_event(struct bufferevent *, short, void *);
 int client_packet(const struct buf *, uint8_t);

@@ -6,7 +6,8 @@
 #
 # Environment: GW_KEEP=1 keeps $GW_TMP after the test; GW_GATEWAYD names
 # another gatewayd binary; GW_STOP_WAIT bounds gw_stop (seconds); DB_TLS=1
-# makes db_start give MariaDB the gw_certs certificate.
+# makes db_start give MariaDB the gw_certs certificate; DB_EXTRA_ARGS adds
+# options to mariadbd's command line (split at blanks).
 
 umask 022
 
@@ -256,6 +257,8 @@ db_start() {
 		set -- --ssl-ca="$GW_CA" --ssl-cert="$GW_CERT" \
 		    --ssl-key="$GW_KEY"
 	fi
+	# shellcheck disable=SC2086 # meant to split into options
+	set -- "$@" ${DB_EXTRA_ARGS:-}
 
 	# The free port may be taken before mariadbd binds it: retry.
 	for _gw_try in 1 2 3; do

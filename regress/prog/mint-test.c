@@ -173,7 +173,7 @@ cmd_sweep(MYSQL *my, struct ledger *l, const struct conf_connection *cn,
 	char err[512] = "";
 	int rv;
 
-	rv = mint_sweep(my, l, cn, host, &ms, err, sizeof(err));
+	rv = mint_sweep(my, l, cn, host, NULL, NULL, &ms, err, sizeof(err));
 	printf("seen %d kept %d dropped %d gone %d failed %d\n", ms.ms_seen,
 	    ms.ms_kept, ms.ms_dropped, ms.ms_forgotten, ms.ms_failed);
 	if (rv != GW_OK) {
