@@ -24,8 +24,10 @@
  * packet, which is moved along with them.  What the database sends back
  * is moved to the client as it is.
  *
- * XXX The relay does not yet keep a parsed view of responses, nor apply
- * statement rules or masks.
+ * Responses are followed packet by packet (common/resp.c), so a packet
+ * the database should never send ends the session.
+ *
+ * XXX Statement rules and masks are not applied yet.
  */
 
 #include <sys/types.h>
@@ -100,6 +102,7 @@ relay_start(void)
 	struct timeval idle;
 
 	worker_state(WS_RELAY);
+	resp_init(&wk->w_resp, wk->w_client_caps);
 	evtimer_del(wk->w_timer);
 	idle.tv_sec = wk->w_setup.idle_timeout;
 	idle.tv_usec = 0;
@@ -207,6 +210,14 @@ relay_client_read(struct bufferevent *bev, void *arg)
 		}
 		if (!wk->w_cont && !wk->w_drop && cmd == 0x01)
 			wk->w_quit = 1;
+		if (!wk->w_cont && !wk->w_drop &&
+		    resp_expect(&wk->w_resp, cmd) != GW_OK) {
+			log_info(
+			    "over %d commands awaiting answers", RESP_QUEUE);
+			client_close(IPC_REASON_CLIENT, ER_NET_PACKET_TOO_LARGE,
+			    "08S01", "Too many commands in flight");
+			return;
+		}
 		wk->w_msglen += len;
 		wk->w_cont = len == MYSQL_PACKET_MAX;
 		if (wk->w_drop)
@@ -217,13 +228,40 @@ relay_client_read(struct bufferevent *bev, void *arg)
 	}
 }
 
+/*
+ * The database's packets, each followed by the response state machine
+ * and then moved to the client whole, without copying.
+ */
 static void
 relay_backend_read(struct bufferevent *bev, void *arg)
 {
+	struct evbuffer *in = bufferevent_get_input(bev);
 	struct evbuffer *out = bufferevent_get_output(wk->w_client);
+	uint8_t pre[MYSQL_HDR_LEN + 32];
+	const char *why;
+	size_t n, len;
 
-	if (evbuffer_add_buffer(out, bufferevent_get_input(bev)) == -1)
-		fatalx("relay to the client");
+	for (;;) {
+		n = evbuffer_copyout(in, pre, sizeof(pre));
+		if (n < MYSQL_HDR_LEN)
+			break;
+		len =
+		    (size_t)pre[0] | (size_t)pre[1] << 8 | (size_t)pre[2] << 16;
+		if (evbuffer_get_length(in) < MYSQL_HDR_LEN + len)
+			break;
+		if (!wk->w_bcont &&
+		    resp_packet(&wk->w_resp, pre + MYSQL_HDR_LEN,
+			n - MYSQL_HDR_LEN, len, &why) == -1) {
+			log_warnx("the database broke the protocol: %s", why);
+			client_close(IPC_REASON_INTERNAL, 2027, "HY000",
+			    "gatewayd: malformed packet from the database");
+			return;
+		}
+		wk->w_bcont = len == MYSQL_PACKET_MAX;
+		if (evbuffer_remove_buffer(in, out, MYSQL_HDR_LEN + len) !=
+		    (int)(MYSQL_HDR_LEN + len))
+			fatalx("relay to the client");
+	}
 	/* A slow client: stop reading until it catches up. */
 	if (evbuffer_get_length(out) > RELAY_HIGH_WATER)
 		bufferevent_disable(bev, EV_READ);

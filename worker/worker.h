@@ -30,6 +30,7 @@
 
 #include "common/dbauth.h"
 #include "common/ipc.h"
+#include "common/resp.h"
 
 /* Descriptor layout, as the parent sets it up (see gatewayd/parent.h). */
 #define FD_CLIENT 3
@@ -106,7 +107,9 @@ struct worker {
 	int w_cont; /* next packet continues a message */
 	int w_drop; /* dropping the rest of a refused one */
 	size_t w_msglen;
-	int w_quit; /* COM_QUIT relayed */
+	int w_quit;	    /* COM_QUIT relayed */
+	struct resp w_resp; /* the database's responses, followed */
+	int w_bcont;	    /* next database packet continues one */
 };
 
 extern struct worker *wk;
