@@ -216,9 +216,16 @@ parent_broker_send(uint16_t type, uint64_t session, const struct buf *b, int fd)
 {
 	int r;
 
+	if (gw->p_broker_pid <= 0)
+		return;
 	gw->p_broker.ic_session = session;
 	r = ipc_send(&gw->p_broker, type, b, fd);
 	gw->p_broker.ic_session = 0;
+	/* A broker that has just died is SIGCHLD's to report. */
+	if (r == GW_ECLOSED) {
+		log_debug("broker gone; %s not sent", ipc_type_name(type));
+		return;
+	}
 	if (r != GW_OK)
 		fatalx("send %s to broker: %s", ipc_type_name(type),
 		    gw_strerror(r));
