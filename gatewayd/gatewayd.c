@@ -51,6 +51,9 @@
 
 struct parent *gw;
 
+/* How long workers get to notice their broker is gone. */
+#define BROKER_LOSS_GRACE_US 200000
+
 static void usage(void) __attribute__((noreturn));
 static void conf_error(void *, const char *);
 static struct conf *conf_load(const char *, char **, size_t *);
@@ -558,13 +561,16 @@ sig_chld(evutil_socket_t sig, short ev, void *arg)
 		close(gw->p_broker.ic_fd);
 		if (gw->p_draining)
 			parent_exit(0);
-		if (!gw->p_conf->cf_broker_restart) {
-			sessions_signal(SIGTERM);
-			fatalx("no broker, exiting (see \"broker restart\")");
-		}
-		/* Sessions cannot outlive their broker: end them. */
-		log_warnx("restarting the broker; ending its sessions");
+		/*
+		 * Sessions cannot outlive their broker.  Each worker sees its
+		 * channel close and ends saying so; give them a moment to,
+		 * then end any that did not.
+		 */
+		usleep(BROKER_LOSS_GRACE_US);
 		sessions_signal(SIGTERM);
+		if (!gw->p_conf->cf_broker_restart)
+			fatalx("no broker, exiting (see \"broker restart\")");
+		log_warnx("restarting the broker; its sessions ended");
 		broker_start();
 		conf_free(gw->p_pending);
 		gw->p_pending = NULL;
