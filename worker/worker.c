@@ -327,7 +327,6 @@ int
 main(int argc, char *argv[])
 {
 	struct sandbox_ids ids;
-	struct event_config *cfg;
 	struct ipc_hello hello;
 	struct event *ev;
 	struct buf b;
@@ -357,15 +356,8 @@ main(int argc, char *argv[])
 	    (wk->w_tls = tls_server_init(wk->w_setup.cert, wk->w_setup.key)) ==
 		NULL)
 		fatalx("%s: cannot load the listener's certificate", wk->w_tag);
-	/*
-	 * The changelist folds the add and remove of write interest that
-	 * every relayed packet causes into fewer epoll_ctl calls.
-	 */
-	if ((cfg = event_config_new()) == NULL ||
-	    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) ||
-	    (wk->w_base = event_base_new_with_config(cfg)) == NULL)
-		fatalx("event base");
-	event_config_free(cfg);
+	if ((wk->w_base = event_base_new()) == NULL)
+		fatalx("event_base_new");
 	/* jansson seeds its hashes from /dev/urandom, closed to us later. */
 	json_object_seed(0);
 	ev = evsignal_new(wk->w_base, SIGTERM, sig_term, NULL);

@@ -181,8 +181,13 @@ sb_run() {
 	set -- $(path_args "$_path") "$@"
 	_port=$1 _user=$2 _pw=$3
 	shift 3
-	(
+		(
 		cd "$SB"
+		# libmariadb loads the cleartext plugin on first use, and its
+		# loader races when many threads switch to it at once:
+		# preload it.
+		LIBMYSQL_PLUGINS=mysql_clear_password
+		export LIBMYSQL_PLUGINS
 		exec sysbench "$_test" --db-driver=mysql --mysql-ssl=on \
 		    --mysql-host=127.0.0.1 --mysql-port="$_port" \
 		    --mysql-user="$_user" --mysql-password="$_pw" \

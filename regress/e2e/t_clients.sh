@@ -71,7 +71,9 @@ cp "$GW_CA" "$sb/cacert.pem"
 cp "$GW_CERT" "$sb/client-cert.pem"
 cp "$GW_KEY" "$sb/client-key.pem"
 for mode in auto disable; do
-	(cd "$sb" && sysbench oltp_read_write --db-driver=mysql \
+		# Preloaded: libmariadb's lazy plugin loading races across threads.
+	(cd "$sb" && LIBMYSQL_PLUGINS=mysql_clear_password \
+	    sysbench oltp_read_write --db-driver=mysql \
 	    --mysql-host=127.0.0.1 --mysql-port="$GW_PORT" --mysql-ssl=on \
 	    --mysql-user=shop --mysql-password="$btoken" --mysql-db=sbtest \
 	    --tables=1 --table-size=1000 --threads=4 --time=5 \
