@@ -31,6 +31,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -394,4 +395,25 @@ backend_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	backend_fail("connection to the database lost during login");
+}
+
+/*
+ * Say goodbye to the database when the session ends without the
+ * client's own COM_QUIT, so that the server does not log an aborted
+ * connection.  Best effort, and only between packets: with bytes still
+ * waiting to go out, the goodbye would land inside one of them.
+ */
+void
+backend_quit(void)
+{
+	static const uint8_t quit[] = {0x01, 0x00, 0x00, 0x00, 0x01};
+	ssize_t n;
+
+	/* XXX Over TLS the goodbye would need the TLS layer flushed. */
+	if (wk->w_backend == NULL || wk->w_bplain != NULL || wk->w_quit ||
+	    wk->w_state < WS_RELAY ||
+	    evbuffer_get_length(bufferevent_get_output(wk->w_backend)) != 0)
+		return;
+	n = write(bufferevent_getfd(wk->w_backend), quit, sizeof(quit));
+	(void)n;
 }

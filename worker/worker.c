@@ -238,6 +238,7 @@ worker_finish(uint16_t reason, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(m.text, sizeof(m.text), fmt, ap);
 	va_end(ap);
+	backend_quit();
 	(void)worker_record("disconnect",
 	    json_pack("{s:s,s:s}", "reason", ipc_reason_name(reason), "detail",
 		m.text));

@@ -146,6 +146,7 @@ void login_result(const struct ipc_auth_result *);
 
 /* backend.c */
 void backend_start(int, const struct ipc_backend *);
+void backend_quit(void);
 
 /* relay.c */
 void relay_start(void);
