@@ -37,6 +37,7 @@
 #include "common/dbauth.h"
 #include "common/error.h"
 #include "common/mysql.h"
+#include "regress/unit/pem.h"
 #include "regress/unit/unit.h"
 
 /* Eclipse Vert.x's nonces, with which "password" gives the vectors. */
@@ -64,7 +65,6 @@ static const uint8_t err_pkt[] = {0xff, 0x15, 0x04, '#', '2', '8', '0', '0',
 static void greeting(struct mysql_handshake *, const char *, const char *);
 static size_t auth_switch(uint8_t *, const char *, const char *);
 static void native_expect(const char *, const uint8_t *, uint8_t *);
-static size_t pubkey_pem(EVP_PKEY *, uint8_t *, size_t);
 static size_t ed_switch(uint8_t *, const uint8_t *);
 static Suite *suite_dbauth(void);
 
@@ -110,24 +110,6 @@ native_expect(const char *pw, const uint8_t *nonce, uint8_t *out)
 	ck_assert_int_eq(EVP_Digest(cat, 40, h3, NULL, EVP_sha1(), NULL), 1);
 	for (i = 0; i < 20; i++)
 		out[i] = h1[i] ^ h3[i];
-}
-
-static size_t
-pubkey_pem(EVP_PKEY *pk, uint8_t *out, size_t outsz)
-{
-	BIO *bio;
-	char *p;
-	long n;
-
-	bio = BIO_new(BIO_s_mem());
-	ck_assert_ptr_nonnull(bio);
-	ck_assert_int_eq(PEM_write_bio_PUBKEY(bio, pk), 1);
-	n = BIO_get_mem_data(bio, &p);
-	ck_assert_int_gt(n, 0);
-	ck_assert_uint_le((size_t)n, outsz);
-	memcpy(out, p, (size_t)n);
-	BIO_free(bio);
-	return (size_t)n;
 }
 
 /* Fast authentication: the scramble is the published vector. */

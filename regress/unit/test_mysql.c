@@ -40,6 +40,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/mysql.h"
+#include "regress/unit/pem.h"
 #include "regress/unit/unit.h"
 
 static Suite *suite_mysql(void);
@@ -1926,25 +1927,6 @@ START_TEST(sha2_vectors)
 	    GW_EINVAL);
 }
 END_TEST
-
-/* The public half of a key as PEM, into buf. */
-static size_t
-pubkey_pem(EVP_PKEY *pk, uint8_t *out, size_t outsz)
-{
-	BIO *bio;
-	char *p;
-	long n;
-
-	bio = BIO_new(BIO_s_mem());
-	ck_assert_ptr_nonnull(bio);
-	ck_assert_int_eq(PEM_write_bio_PUBKEY(bio, pk), 1);
-	n = BIO_get_mem_data(bio, &p);
-	ck_assert_int_gt(n, 0);
-	ck_assert_uint_le((size_t)n, outsz);
-	memcpy(out, p, (size_t)n);
-	BIO_free(bio);
-	return (size_t)n;
-}
 
 /* Decrypt as the server does and undo the XOR with the nonce. */
 static size_t
